@@ -1,0 +1,1 @@
+"""Audio: decoding provider bytes, the playback buffer, the output device and export."""

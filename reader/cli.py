@@ -1,0 +1,268 @@
+"""`reader speak | voices | providers | gui`: the scriptable face, also what hotkeys call."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import math
+import signal
+import sys
+import threading
+from pathlib import Path
+from types import FrameType
+from typing import TextIO
+
+from reader import __version__
+from reader.audio.export import AudioFileWriter, check_output_path
+from reader.audio.format import AudioFormat, Pcm
+from reader.audio.output import check_output_device, device_output
+from reader.engine import Event, Progress, Reading, Retrying, State, Voicing
+from reader.errors import Interrupted, ReaderError, UsageError
+from reader.providers.base import Provider
+from reader.providers.registry import Registry
+
+log = logging.getLogger(__name__)
+
+_MAX_VOICES_SHOWN = 20
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse, but errors are one line and exit 2, like every other bad input."""
+
+    def error(self, message: str) -> None:  # type: ignore[override]
+        self.exit(2, f"reader: {message} (see `reader --help`)\n")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(prog="reader", description="Hear text read aloud.")
+    parser.add_argument("--version", action="version", version=f"reader {__version__}")
+    parser.add_argument("--verbose", action="store_true", help="log what happens to stderr")
+    commands = parser.add_subparsers(dest="command", parser_class=_Parser)
+
+    gui = commands.add_parser("gui", help="open the window (the default)")
+    source = gui.add_mutually_exclusive_group()
+    source.add_argument("--read-clipboard", action="store_true", help="read the clipboard")
+    source.add_argument("--read-selection", action="store_true", help="read the selection")
+
+    speak = commands.add_parser("speak", help="read text aloud without a window")
+    speak.add_argument("text", nargs="*", help="the text; '-' or piped input reads stdin")
+    where = speak.add_mutually_exclusive_group()
+    where.add_argument("--clipboard", action="store_true", help="read the clipboard")
+    where.add_argument("--selection", action="store_true", help="read the primary selection")
+    _add_provider_options(speak)
+    speak.add_argument("-v", "--voice", help="voice id (see `reader voices`)")
+    speak.add_argument("--speed", type=float, default=1.0, help="0.25 to 4 (default 1)")
+    speak.add_argument("--instructions", default="", help="how to speak, where the model allows")
+    speak.add_argument("-o", "--output", type=Path, help="also save: .wav .flac .ogg .opus .mp3")
+    speak.add_argument("--no-play", action="store_true", help="save only (needs --output)")
+
+    voices = commands.add_parser("voices", help="list a provider's voices")
+    _add_provider_options(voices)
+
+    commands.add_parser("providers", help="list providers and their defaults")
+    return parser
+
+
+def _add_provider_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("-p", "--provider", help="provider id (see `reader providers`)")
+    parser.add_argument("-m", "--model", default="", help="model name")
+    parser.add_argument("--base-url", help="server address for OpenAI-compatible providers")
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    logging.basicConfig(
+        level=logging.DEBUG if args.verbose else logging.WARNING,
+        format="reader: %(levelname)s %(name)s: %(message)s",
+    )
+    command = args.command or "gui"
+    if command == "gui":
+        from reader.app import run_gui  # Qt is imported only for the window
+
+        return run_gui(
+            read_clipboard=getattr(args, "read_clipboard", False),
+            read_selection=getattr(args, "read_selection", False),
+        )
+    registry = Registry()
+    try:
+        if command == "speak":
+            return _speak(args, registry)
+        if command == "voices":
+            return _voices(args, registry)
+        return _providers(registry)
+    except ReaderError as error:
+        print(f"reader: {error}", file=sys.stderr)
+        return error.exit_code
+    except KeyboardInterrupt:
+        print("reader: interrupted", file=sys.stderr)
+        return Interrupted.exit_code
+    except BrokenPipeError:
+        return 0
+
+
+def _provider(args: argparse.Namespace, registry: Registry) -> Provider:
+    provider_id = args.provider or registry.default_id()
+    return registry.create(provider_id, args.base_url)
+
+
+def _voices(args: argparse.Namespace, registry: Registry) -> int:
+    provider = _provider(args, registry)
+    for voice in provider.voices():
+        details = "  ".join(part for part in (voice.language, voice.gender) if part)
+        print(f"{voice.id}\t{voice.name}\t{details}".rstrip())
+    return 0
+
+
+def _providers(registry: Registry) -> int:
+    for info in registry.infos():
+        provider = registry.create(info.id)
+        key = "no key needed" if not info.needs_key else "key: see `reader keys list`"
+        print(
+            f"{info.id}\t{info.display_name}\tmodel {provider.default_model()}"
+            f"\tvoice {provider.default_voice()}\t{key}"
+        )
+    return 0
+
+
+def _read_input(args: argparse.Namespace) -> str:
+    from reader.clipboard import read_text
+
+    if args.clipboard or args.selection:
+        if args.text:
+            raise UsageError("Give text or --clipboard/--selection, not both.")
+        text = read_text(selection=args.selection)
+    elif args.text == ["-"] or (not args.text and not sys.stdin.isatty()):
+        text = sys.stdin.buffer.read().decode("utf-8", errors="replace")
+    else:
+        text = " ".join(args.text)
+    log.debug("text to read: %d characters", len(text))  # never the text itself
+    return text
+
+
+def _pick_voice(provider: Provider, wanted: str | None) -> str:
+    if not wanted:
+        return provider.default_voice()
+    voices = provider.voices()
+    for voice in voices:
+        if voice.id.lower() == wanted.lower():
+            return voice.id
+    names = [voice.id for voice in voices]
+    shown = ", ".join(names[:_MAX_VOICES_SHOWN])
+    more = len(names) - _MAX_VOICES_SHOWN
+    tail = f" … and {more} more (`reader voices -p {provider.id}`)" if more > 0 else ""
+    raise UsageError(f"Unknown voice '{wanted}' for {provider.id}. Choose one of: {shown}{tail}.")
+
+
+def _speak(args: argparse.Namespace, registry: Registry) -> int:
+    if args.no_play and not args.output:
+        raise UsageError("--no-play needs --output FILE (otherwise nothing would happen).")
+    if not (0.25 <= args.speed <= 4.0) or math.isnan(args.speed):
+        raise UsageError("--speed must be between 0.25 and 4.")
+    if args.output:
+        check_output_path(args.output)
+    provider = _provider(args, registry)
+    text = _read_input(args)
+    voice = _pick_voice(provider, args.voice)
+    model = args.model or provider.default_model()
+    if not args.no_play:
+        check_output_device()
+
+    saver = _Saver(args.output, title=_title(text), artist=f"{provider.display_name}: {voice}")
+    progress = _ProgressLine(sys.stderr) if sys.stderr.isatty() else None
+    reading = Reading(
+        text,
+        provider,
+        Voicing(voice, model, args.speed, args.instructions),
+        output=None if args.no_play else device_output(),
+        on_event=progress.event if progress else lambda event: None,
+        on_audio=saver.write if args.output else None,
+    )
+    previous = signal.signal(signal.SIGTERM, _raise_interrupt)
+    try:
+        reading.start()
+        while not reading.wait(0.1):
+            if progress:
+                progress.show(reading.progress())
+    except KeyboardInterrupt:
+        reading.stop()  # silence first, then tidy up
+        reading.wait(2)
+        saver.discard()
+        if progress:
+            progress.clear()
+        raise
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+    if progress:
+        progress.clear()
+    if reading.state is not State.FINISHED:
+        saver.discard()
+        raise reading.error or ReaderError("The reading stopped before the end.")
+    saver.commit()
+    if reading.buffer.underruns:
+        log.info("%d underruns during playback", reading.buffer.underruns)
+    return 0
+
+
+def _raise_interrupt(signum: int, frame: FrameType | None) -> None:
+    raise KeyboardInterrupt
+
+
+def _title(text: str) -> str:
+    words = " ".join(text.split()[:12])
+    return words[:80]
+
+
+class _Saver:
+    """Creates the output file on the first audio (its format known only then)."""
+
+    def __init__(self, path: Path | None, title: str, artist: str) -> None:
+        self._path = path
+        self._title = title
+        self._artist = artist
+        self._writer: AudioFileWriter | None = None
+        self._lock = threading.Lock()
+
+    def write(self, block: Pcm, fmt: AudioFormat) -> None:
+        if self._path is None:
+            return
+        with self._lock:
+            if self._writer is None:
+                self._writer = AudioFileWriter(self._path, fmt, self._title, self._artist)
+            self._writer.write(block)
+
+    def commit(self) -> None:
+        with self._lock:
+            if self._writer is not None:
+                self._writer.commit()
+                self._writer = None
+
+    def discard(self) -> None:
+        with self._lock:
+            if self._writer is not None:
+                self._writer.discard()
+                self._writer = None
+
+
+class _ProgressLine:
+    """A live one-line progress on a terminal's stderr."""
+
+    def __init__(self, stream: TextIO) -> None:
+        self._stream = stream
+        self._note = ""
+
+    def event(self, event: Event) -> None:
+        # Called from engine threads: only a string is swapped.
+        self._note = f"retrying in {event.seconds:.0f} s" if isinstance(event, Retrying) else ""
+
+    def show(self, progress: Progress) -> None:
+        sentence = (progress.sentence or 0) + 1
+        minutes, seconds = divmod(int(progress.heard_s), 60)
+        bar = "▮" * round(progress.level * 10)
+        label = self._note or progress.state.value
+        line = f"{label:<12} sentence {sentence}/{progress.sentence_count}  {minutes}:{seconds:02d}  {bar}"
+        self._stream.write("\r" + line.ljust(60)[:79])
+        self._stream.flush()
+
+    def clear(self) -> None:
+        self._stream.write("\r" + " " * 79 + "\r")
+        self._stream.flush()

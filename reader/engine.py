@@ -1,0 +1,563 @@
+"""A Reading: text plan → provider requests ahead of playback → ordered audio → output."""
+
+from __future__ import annotations
+
+import contextlib
+import enum
+import logging
+import queue
+import threading
+import time
+from collections import deque
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from reader.audio.buffer import PlaybackBuffer
+from reader.audio.format import AudioFormat, Pcm
+from reader.audio.output import Output, OutputFactory
+from reader.errors import (
+    AudioOutputError,
+    ProviderUnavailable,
+    RateLimited,
+    ReaderError,
+    StreamBroken,
+    UsageError,
+)
+from reader.providers.base import AudioChunk, CancelToken, Provider, SpeechRequest
+from reader.text import Chunk, Sentence, plan_chunks, split_sentences
+from reader.timeline import Timeline
+
+log = logging.getLogger(__name__)
+
+_POLL_S = 0.01
+_RETRIES = 3
+# The longest the first audio waits for enough to fill the device buffer; a gap early in
+# a slow trickle is better than holding back speech that has arrived.
+_PREFILL_DEADLINE_S = 0.25
+
+
+class State(enum.Enum):
+    CONNECTING = "connecting"  # waiting for the first audio
+    PLAYING = "playing"
+    BUFFERING = "buffering"  # ran dry, waiting for the provider
+    PAUSED = "paused"
+    FINISHED = "finished"
+    STOPPED = "stopped"
+    FAILED = "failed"
+
+
+@dataclass(frozen=True, slots=True)
+class Started:
+    """The first audio reached the output (or the file, without one)."""
+
+
+@dataclass(frozen=True, slots=True)
+class SentenceStarted:
+    index: int
+
+
+@dataclass(frozen=True, slots=True)
+class BufferingChanged:
+    buffering: bool
+
+
+@dataclass(frozen=True, slots=True)
+class Retrying:
+    seconds: float
+    reason: str
+
+
+@dataclass(frozen=True, slots=True)
+class Failed:
+    error: ReaderError
+
+
+@dataclass(frozen=True, slots=True)
+class Finished:
+    """Every sample was heard (or written)."""
+
+
+@dataclass(frozen=True, slots=True)
+class Stopped:
+    pass
+
+
+Event = Started | SentenceStarted | BufferingChanged | Retrying | Failed | Finished | Stopped
+
+
+@dataclass(frozen=True, slots=True)
+class Progress:
+    """An immutable snapshot for pollers (the GUI's timer, the CLI's progress line)."""
+
+    state: State
+    sentence: int | None
+    sentence_count: int
+    heard_s: float
+    synthesized_s: float
+    level: float
+    underruns: int
+
+
+@dataclass(frozen=True, slots=True)
+class Voicing:
+    """What to read with."""
+
+    voice: str
+    model: str = ""
+    speed: float = 1.0
+    instructions: str = ""
+
+
+class _Slot:
+    """One chunk's audio as it arrives from its fetch worker."""
+
+    def __init__(self, chunk: Chunk) -> None:
+        self.chunk = chunk
+        self.queue: queue.Queue[AudioChunk | BaseException | None] = queue.Queue()
+        self.started = False
+        self.done = False
+        self.received_frames = 0  # written by the worker only
+        self.pushed_frames = 0  # written by the pump only
+
+
+class _Seek(Exception):
+    def __init__(self, sentence: int) -> None:
+        self.sentence = sentence
+
+
+class _Stop(Exception):
+    pass
+
+
+class Reading:
+    """Reads `text` aloud (and/or into `on_audio`) on its own threads.
+
+    Fetch workers stream chunks from the provider ahead of playback, up to `lookahead_s`
+    of audio and `provider.concurrency` requests at once. A pump thread moves audio in
+    order into the playback buffer, starts the output on the first audio, and reports
+    through `on_event` (called from engine threads; keep it quick and thread-safe).
+    """
+
+    def __init__(
+        self,
+        text: str,
+        provider: Provider,
+        voicing: Voicing,
+        output: OutputFactory | None,
+        on_event: Callable[[Event], None] = lambda event: None,
+        on_audio: Callable[[Pcm, AudioFormat], None] | None = None,
+        start_sentence: int = 0,
+        lookahead_s: float = 30.0,
+        max_queued_s: float = 1.0,
+    ) -> None:
+        self.sentences: Sequence[Sentence] = split_sentences(text)
+        if not self.sentences:
+            raise UsageError("Nothing to read: the text is empty or has no words.")
+        self.text = text
+        self._provider = provider
+        self._voicing = voicing
+        self._output_factory = output
+        self._on_event = on_event
+        self._on_audio = on_audio
+        self._start_sentence = min(max(0, start_sentence), len(self.sentences) - 1)
+        self._lookahead_s = lookahead_s
+        self._max_queued_s = max_queued_s
+        self._format = provider.audio_format(voicing.model)
+        self.buffer = PlaybackBuffer(self._format.channels)
+        self.timeline = Timeline(self._format.sample_rate, voicing.speed)
+        self._output: Output | None = None
+        self._output_lock = threading.Lock()
+        self._output_started = False
+        self._first_audio_at: float | None = None
+        self._paused = False
+        self._controls: queue.Queue[tuple[str, int]] = queue.Queue()
+        self._stop_requested = threading.Event()
+        self._pass_cancel = CancelToken()
+        self._workers: list[threading.Thread] = []
+        self._recent: deque[tuple[int, Pcm]] = deque(maxlen=64)
+        self._written_frames = 0
+        self._state = State.CONNECTING
+        self._last_sentence: int | None = None
+        self._buffering = False
+        self._done = threading.Event()
+        self._pump = threading.Thread(target=self._run, name="reader-pump", daemon=True)
+        self.error: ReaderError | None = None
+
+    # -- control, from any thread -------------------------------------------------------
+
+    def start(self) -> None:
+        self._pump.start()
+
+    def pause(self) -> None:
+        with self._output_lock:
+            if self._state in (State.FINISHED, State.STOPPED, State.FAILED):
+                return
+            self._paused = True
+            if self._output is not None and self._output_started:
+                self._output.pause()
+            self._state = State.PAUSED
+
+    def resume(self) -> None:
+        with self._output_lock:
+            if not self._paused:
+                return
+            self._paused = False
+            if self._output is not None and self._output_started:
+                self._output.resume()
+                self._state = State.PLAYING
+            else:
+                self._state = State.CONNECTING
+
+    def stop(self) -> None:
+        """Silence now; threads wind down on their own (join with `wait`)."""
+        self._stop_requested.set()
+        self._pass_cancel.cancel()
+        with self._output_lock:
+            if self._output is not None:
+                self._output.close()
+
+    def seek(self, sentence: int) -> None:
+        """Continue reading from `sentence` (clamped to the text)."""
+        sentence = min(max(0, sentence), len(self.sentences) - 1)
+        self._controls.put(("seek", sentence))
+        self._pass_cancel.cancel()
+
+    def next_sentence(self) -> None:
+        current = self.current_sentence()
+        self.seek((current if current is not None else -1) + 1)
+
+    def previous_sentence(self) -> None:
+        current = self.current_sentence()
+        self.seek((current if current is not None else 1) - 1)
+
+    def replay_sentence(self) -> None:
+        current = self.current_sentence()
+        self.seek(current if current is not None else 0)
+
+    def wait(self, timeout: float | None = None) -> bool:
+        """Wait for the reading to end; joins every thread it started."""
+        if not self._done.wait(timeout):
+            return False
+        self._pump.join(timeout)
+        return True
+
+    # -- state, from any thread ---------------------------------------------------------
+
+    @property
+    def state(self) -> State:
+        return self._state
+
+    @property
+    def audio_format(self) -> AudioFormat:
+        return self._format
+
+    def heard_frames(self) -> int:
+        output = self._output
+        if output is None:
+            return self._written_frames
+        return output.heard_frames()
+
+    def current_sentence(self) -> int | None:
+        return self.timeline.sentence_at(self.heard_frames())
+
+    def progress(self) -> Progress:
+        heard = self.heard_frames()
+        rate = self._format.sample_rate
+        return Progress(
+            state=self._state,
+            sentence=self.timeline.sentence_at(heard),
+            sentence_count=len(self.sentences),
+            heard_s=heard / rate,
+            synthesized_s=self.buffer.pushed_frames / rate,
+            level=self._level(heard),
+            underruns=self.buffer.underruns,
+        )
+
+    def _level(self, frame: int) -> float:
+        """Peak level (0..1) of the audio being heard; computed by the poller, not the
+        audio callback."""
+        for start, block in list(self._recent):
+            if start <= frame < start + len(block):
+                window = block[max(0, frame - start - 512) : frame - start + 512]
+                return float(np.abs(window.astype(np.int32)).max()) / 32768.0 if len(window) else 0.0
+        return 0.0
+
+    # -- the pump thread ----------------------------------------------------------------
+
+    def _emit(self, event: Event) -> None:
+        try:
+            self._on_event(event)
+        except Exception:  # a listener's bug must not kill the reading
+            log.exception("event listener failed")
+
+    def _run(self) -> None:
+        try:
+            if self._output_factory is not None:
+                self._open_output(self._format)
+            start = self._start_sentence
+            while True:
+                try:
+                    self._play_from(start)
+                    break
+                except _Seek as seek:
+                    start = seek.sentence
+            self._state = State.FINISHED
+            self._emit(Finished())
+        except _Stop:
+            self._state = State.STOPPED
+            self._emit(Stopped())
+        except ReaderError as error:
+            self._fail(error)
+        except Exception as error:
+            log.exception("reading failed")
+            self._fail(ReaderError(f"Reading failed unexpectedly: {error}"))
+        finally:
+            self._pass_cancel.cancel()
+            with self._output_lock:
+                if self._output is not None:
+                    self._output.close()
+            for worker in self._workers:
+                worker.join(timeout=2)
+            self._done.set()
+
+    def _fail(self, error: ReaderError) -> None:
+        self.error = error
+        self._state = State.FAILED
+        self._emit(Failed(error))
+
+    def _open_output(self, fmt: AudioFormat) -> None:
+        assert self._output_factory is not None
+        with self._output_lock:
+            if self._output is not None:
+                self._output.close()
+            self._output_started = False
+            self.buffer = PlaybackBuffer(fmt.channels) if fmt != self._format else self.buffer
+            self._format = fmt
+            self._output = self._output_factory(fmt, self.buffer)
+
+    def _play_from(self, first_sentence: int) -> None:
+        self._pass_cancel = CancelToken()
+        limit = self._provider.max_chars(self._voicing.model)
+        slots = [_Slot(c) for c in plan_chunks(self.sentences[first_sentence:], limit)]
+        for index, slot in enumerate(slots):
+            self._schedule(slots, index)
+            self._stream_slot(slots, index)
+        self.buffer.end()
+        self._wait_until_heard()
+
+    def _stream_slot(self, slots: list[_Slot], index: int) -> None:
+        slot = slots[index]
+        began = False
+        while True:
+            item = self._next_item(slots, index)
+            if item is None:
+                break
+            if isinstance(item, BaseException):
+                raise item
+            if not began:
+                self.timeline.begin_chunk(slot.chunk, self._frames_in_order())
+                began = True
+            self._take(item, slot)
+        if began:
+            self.timeline.end_chunk(slot.pushed_frames)
+            self._start_output(force=True)  # all of this chunk is queued: no gap to fear
+
+    def _next_item(self, slots: list[_Slot], index: int) -> AudioChunk | BaseException | None:
+        while True:
+            self._check_controls()
+            self._tick()
+            self._schedule(slots, index)
+            self._start_output()
+            try:
+                return slots[index].queue.get(timeout=_POLL_S)
+            except queue.Empty:
+                continue
+
+    def _take(self, audio: AudioChunk, slot: _Slot) -> None:
+        if audio.format != self._format and self._output_factory is not None:
+            if self._output_started:
+                raise StreamBroken("The provider changed audio format in the middle of a reading.")
+            self._open_output(audio.format)
+            self.timeline = Timeline(audio.format.sample_rate, self._voicing.speed)
+            self.timeline.begin_chunk(slot.chunk, 0)
+        self._format = audio.format
+        block = audio.pcm
+        if not len(block):
+            self.timeline.add_timings(audio.timings)
+            return
+        if self._output is not None:
+            self._wait_for_room()
+        start = self._frames_in_order()
+        self._recent.append((start, block))
+        if self._on_audio is not None:
+            self._on_audio(block, audio.format)
+        if self._output is not None:
+            self.buffer.push(block)
+        else:
+            self._written_frames += len(block)
+        slot.pushed_frames += len(block)
+        self.timeline.add_timings(audio.timings)
+        self.timeline.audio_received(slot.pushed_frames)
+        self._start_output()
+
+    def _frames_in_order(self) -> int:
+        return self.buffer.pushed_frames if self._output is not None else self._written_frames
+
+    def _start_output(self, force: bool = False) -> None:
+        """Start the output on the first audio, once it covers the device buffer (or the
+        chunk is complete, or the deadline passed) so no silence lands inside it."""
+        with self._output_lock:
+            if self._output_started or self._stop_requested.is_set():
+                return
+            if self._frames_in_order() == 0:
+                return
+            now = time.monotonic()
+            if self._first_audio_at is None:
+                self._first_audio_at = now
+            if self._output is not None and not force:
+                short = self.buffer.queued_frames() < self._output.prefill_frames
+                if short and now - self._first_audio_at < _PREFILL_DEADLINE_S:
+                    return
+            if self._output is None:
+                self._output_started = True
+                self._state = State.PLAYING
+                self._emit(Started())
+                return
+            if self._paused:
+                return
+            try:
+                self._output.start()
+            except Exception as error:
+                raise AudioOutputError(f"The audio output failed to start: {error}") from error
+            self._output_started = True
+            self._state = State.PLAYING
+        self._emit(Started())
+
+    def _wait_for_room(self) -> None:
+        limit = self._format.frames(self._max_queued_s)
+        while self.buffer.queued_frames() > limit:
+            self._check_controls()
+            self._tick()
+            time.sleep(_POLL_S)
+
+    def _wait_until_heard(self) -> None:
+        if self._output is None:
+            self._tick()
+            return
+        self._start_output(force=True)  # a text shorter than the device buffer still plays
+        while not self._output.finished.wait(_POLL_S):
+            self._check_controls()
+            self._tick()
+        self._tick()
+
+    def _check_controls(self) -> None:
+        if self._stop_requested.is_set():
+            raise _Stop
+        seek: int | None = None
+        while True:
+            try:
+                command, argument = self._controls.get_nowait()
+            except queue.Empty:
+                break
+            if command == "seek":
+                seek = argument
+        if seek is not None:
+            self._restart_at(seek)
+            raise _Seek(seek)
+
+    def _restart_at(self, sentence: int) -> None:
+        self._pass_cancel.cancel()
+        with self._output_lock:
+            if self._output is not None and self._output_started:
+                self._output.pause()
+            self._output_started = False
+            self._first_audio_at = None
+            self.buffer.clear()
+        for worker in self._workers:
+            worker.join(timeout=2)
+        self._workers = [w for w in self._workers if w.is_alive()]
+        self._last_sentence = None
+        if not self._paused:
+            self._state = State.CONNECTING
+
+    def _tick(self) -> None:
+        """Turn counters into events: heard sentence changes, buffering."""
+        sentence = self.current_sentence()
+        if sentence is not None and sentence != self._last_sentence:
+            self._last_sentence = sentence
+            self._emit(SentenceStarted(sentence))
+        if self._output is None or not self._output_started or self._paused:
+            return
+        dry = self.buffer.queued_frames() == 0 and not self.buffer.ended
+        if dry != self._buffering:
+            self._buffering = dry
+            self._state = State.BUFFERING if dry else State.PLAYING
+            self._emit(BufferingChanged(dry))
+
+    # -- fetching -----------------------------------------------------------------------
+
+    def _schedule(self, slots: list[_Slot], current: int) -> None:
+        """Start requests ahead of playback: within the concurrency limit and the
+        look-ahead, always including the chunk being played and the one after it."""
+        in_flight = sum(1 for s in slots[current:] if s.started and not s.done)
+        ahead = self.buffer.queued_frames() + sum(
+            s.received_frames - s.pushed_frames for s in slots[current:] if s.started
+        )
+        lookahead = self._format.frames(self._lookahead_s)
+        for index in range(current, len(slots)):
+            slot = slots[index]
+            if slot.started:
+                continue
+            if in_flight >= self._provider.concurrency:
+                break
+            if index > current + 1 and ahead >= lookahead:
+                break
+            self._launch(slot)
+            in_flight += 1
+
+    def _launch(self, slot: _Slot) -> None:
+        slot.started = True
+        cancel = self._pass_cancel
+        worker = threading.Thread(
+            target=self._fetch, args=(slot, cancel), name=f"fetch-{slot.chunk.index}", daemon=True
+        )
+        self._workers = [w for w in self._workers if w.is_alive()]
+        self._workers.append(worker)
+        worker.start()
+
+    def _fetch(self, slot: _Slot, cancel: CancelToken) -> None:
+        voicing = self._voicing
+        request = SpeechRequest(
+            slot.chunk.text, voicing.voice, voicing.model, voicing.speed, voicing.instructions
+        )
+        attempt = 0
+        try:
+            while True:
+                try:
+                    with contextlib.closing(self._provider.stream(request, cancel)) as stream:
+                        for audio in stream:
+                            if cancel.cancelled:
+                                return
+                            slot.received_frames += len(audio.pcm)
+                            slot.queue.put(audio)
+                    return
+                except (ProviderUnavailable, RateLimited) as error:
+                    # Only a request that gave no audio yet is retried here; nothing is
+                    # ever played twice.
+                    attempt += 1
+                    if slot.received_frames or attempt > _RETRIES or cancel.cancelled:
+                        raise
+                    wait = getattr(error, "retry_after", None) or 0.5 * 2 ** (attempt - 1)
+                    self._emit(Retrying(wait, str(error)))
+                    if cancel.wait(wait):
+                        return
+        except ReaderError as error:
+            slot.queue.put(error)
+        except Exception as error:
+            log.exception("fetching chunk %d failed", slot.chunk.index)
+            slot.queue.put(StreamBroken(f"{self._provider.display_name} failed: {error}"))
+        finally:
+            slot.done = True
+            slot.queue.put(None)

@@ -1,0 +1,1 @@
+"""Providers: one module per voice family behind the protocol in `base`."""

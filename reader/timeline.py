@@ -1,0 +1,93 @@
+"""Where each sentence starts in a reading's audio, so the heard frame names its sentence."""
+
+from __future__ import annotations
+
+import bisect
+from collections.abc import Sequence
+
+from reader.providers.base import WordTiming
+from reader.text import Chunk
+
+# Speech runs near 14 characters a second at speed 1; only used until a chunk has told
+# us its real rate.
+_DEFAULT_CHARS_PER_SECOND = 14.0
+
+
+class Timeline:
+    """Sentence start marks in reading-global frames, appended in play order.
+
+    Marks come from the provider's timings where it gives them (exact) or from the
+    chunk's characters-per-frame rate (estimated, never beyond audio that has arrived).
+    Written by the engine's pump thread; read by any thread (list append is atomic).
+    """
+
+    def __init__(self, sample_rate: int, speed: float = 1.0) -> None:
+        self._frames: list[int] = []
+        self._sentences: list[int] = []
+        self._chars_per_frame = _DEFAULT_CHARS_PER_SECOND * speed / sample_rate
+        self._chunk: Chunk | None = None
+        self._chunk_start = 0
+        self._next = 0  # index into the current chunk's sentences still to be marked
+
+    def begin_chunk(self, chunk: Chunk, start_frame: int) -> None:
+        self._chunk = chunk
+        self._chunk_start = start_frame
+        self._next = 0
+        self._mark(start_frame, chunk.sentences[0])
+        self._next = 1
+
+    def add_timings(self, timings: Sequence[WordTiming]) -> None:
+        """Exact marks: a sentence starts at the first timing at or after its first char."""
+        chunk = self._chunk
+        if chunk is None:
+            return
+        for timing in timings:
+            while self._next < len(chunk.sentences) and chunk.starts[self._next] <= timing.char_offset:
+                self._mark(self._chunk_start + timing.frame, chunk.sentences[self._next])
+                self._next += 1
+
+    def audio_received(self, frames_in_chunk: int) -> None:
+        """Estimated marks for sentences whose start the audio so far must have passed."""
+        chunk = self._chunk
+        if chunk is None:
+            return
+        while self._next < len(chunk.sentences):
+            estimate = round(chunk.starts[self._next] / self._chars_per_frame)
+            if estimate > frames_in_chunk:
+                break
+            self._mark(self._chunk_start + estimate, chunk.sentences[self._next])
+            self._next += 1
+
+    def end_chunk(self, total_frames: int) -> None:
+        """Place the chunk's remaining sentences by their share of its characters."""
+        chunk = self._chunk
+        if chunk is None:
+            return
+        if total_frames > 0 and len(chunk.text) > 0:
+            self._chars_per_frame = len(chunk.text) / total_frames
+        while self._next < len(chunk.sentences):
+            share = chunk.starts[self._next] / max(1, len(chunk.text))
+            self._mark(self._chunk_start + round(share * total_frames), chunk.sentences[self._next])
+            self._next += 1
+        self._chunk = None
+
+    def _mark(self, frame: int, sentence: int) -> None:
+        if self._frames and frame < self._frames[-1]:
+            frame = self._frames[-1]  # marks never go backwards
+        # Sentence first: readers bound their search by len(self._frames).
+        self._sentences.append(sentence)
+        self._frames.append(frame)
+
+    def sentence_at(self, frame: int) -> int | None:
+        """The sentence heard at `frame`, or None before the first mark."""
+        count = len(self._frames)
+        position = bisect.bisect_right(self._frames, frame, 0, count)
+        if position == 0:
+            return None
+        return self._sentences[position - 1]
+
+    def start_of(self, sentence: int) -> int | None:
+        for frame, marked in zip(self._frames, self._sentences, strict=False):
+            if marked == sentence:
+                return frame
+        return None
