@@ -16,8 +16,9 @@ from reader import __version__
 from reader.audio.export import AudioFileWriter, check_output_path
 from reader.audio.format import AudioFormat, Pcm
 from reader.audio.output import check_output_device, device_output
-from reader.engine import Event, Progress, Reading, Retrying, State, Voicing
+from reader.engine import Reading
 from reader.errors import Interrupted, ReaderError, UsageError
+from reader.events import Event, Progress, Retrying, State, Voicing
 from reader.providers.base import Provider
 from reader.providers.registry import Registry
 
@@ -198,8 +199,8 @@ def _speak(args: argparse.Namespace, registry: Registry) -> int:
         saver.discard()
         raise reading.error or ReaderError("The reading stopped before the end.")
     saver.commit()
-    if reading.buffer.underruns:
-        log.info("%d underruns during playback", reading.buffer.underruns)
+    seconds = reading.buffer.pushed_frames / reading.audio_format.sample_rate
+    log.info("played %.2f s of audio with %d underruns", seconds, reading.buffer.underruns)
     return 0
 
 
@@ -259,7 +260,8 @@ class _ProgressLine:
         minutes, seconds = divmod(int(progress.heard_s), 60)
         bar = "▮" * round(progress.level * 10)
         label = self._note or progress.state.value
-        line = f"{label:<12} sentence {sentence}/{progress.sentence_count}  {minutes}:{seconds:02d}  {bar}"
+        where = f"sentence {sentence}/{progress.sentence_count}"
+        line = f"{label:<12} {where}  {minutes}:{seconds:02d}  {bar}"
         self._stream.write("\r" + line.ljust(60)[:79])
         self._stream.flush()
 

@@ -2,124 +2,42 @@
 
 from __future__ import annotations
 
-import contextlib
-import enum
 import logging
 import queue
 import threading
 import time
 from collections import deque
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
 
 import numpy as np
 
 from reader.audio.buffer import PlaybackBuffer
 from reader.audio.format import AudioFormat, Pcm
 from reader.audio.output import Output, OutputFactory
-from reader.errors import (
-    AudioOutputError,
-    ProviderUnavailable,
-    RateLimited,
-    ReaderError,
-    StreamBroken,
-    UsageError,
+from reader.errors import AudioOutputError, ReaderError, StreamBroken, UsageError
+from reader.events import (
+    BufferingChanged,
+    Event,
+    Failed,
+    Finished,
+    Progress,
+    SentenceStarted,
+    Started,
+    State,
+    Stopped,
+    Voicing,
 )
-from reader.providers.base import AudioChunk, CancelToken, Provider, SpeechRequest
-from reader.text import Chunk, Sentence, plan_chunks, split_sentences
+from reader.fetch import ChunkSlot, Fetcher
+from reader.providers.base import AudioChunk, Provider
+from reader.text import Sentence, plan_chunks, split_sentences
 from reader.timeline import Timeline
 
 log = logging.getLogger(__name__)
 
 _POLL_S = 0.01
-_RETRIES = 3
 # The longest the first audio waits for enough to fill the device buffer; a gap early in
 # a slow trickle is better than holding back speech that has arrived.
 _PREFILL_DEADLINE_S = 0.25
-
-
-class State(enum.Enum):
-    CONNECTING = "connecting"  # waiting for the first audio
-    PLAYING = "playing"
-    BUFFERING = "buffering"  # ran dry, waiting for the provider
-    PAUSED = "paused"
-    FINISHED = "finished"
-    STOPPED = "stopped"
-    FAILED = "failed"
-
-
-@dataclass(frozen=True, slots=True)
-class Started:
-    """The first audio reached the output (or the file, without one)."""
-
-
-@dataclass(frozen=True, slots=True)
-class SentenceStarted:
-    index: int
-
-
-@dataclass(frozen=True, slots=True)
-class BufferingChanged:
-    buffering: bool
-
-
-@dataclass(frozen=True, slots=True)
-class Retrying:
-    seconds: float
-    reason: str
-
-
-@dataclass(frozen=True, slots=True)
-class Failed:
-    error: ReaderError
-
-
-@dataclass(frozen=True, slots=True)
-class Finished:
-    """Every sample was heard (or written)."""
-
-
-@dataclass(frozen=True, slots=True)
-class Stopped:
-    pass
-
-
-Event = Started | SentenceStarted | BufferingChanged | Retrying | Failed | Finished | Stopped
-
-
-@dataclass(frozen=True, slots=True)
-class Progress:
-    """An immutable snapshot for pollers (the GUI's timer, the CLI's progress line)."""
-
-    state: State
-    sentence: int | None
-    sentence_count: int
-    heard_s: float
-    synthesized_s: float
-    level: float
-    underruns: int
-
-
-@dataclass(frozen=True, slots=True)
-class Voicing:
-    """What to read with."""
-
-    voice: str
-    model: str = ""
-    speed: float = 1.0
-    instructions: str = ""
-
-
-class _Slot:
-    """One chunk's audio as it arrives from its fetch worker."""
-
-    def __init__(self, chunk: Chunk) -> None:
-        self.chunk = chunk
-        self.queue: queue.Queue[AudioChunk | BaseException | None] = queue.Queue()
-        self.started = False
-        self.done = False
-        self.received_frames = 0  # written by the worker only
-        self.pushed_frames = 0  # written by the pump only
 
 
 class _Seek(Exception):
@@ -174,8 +92,7 @@ class Reading:
         self._paused = False
         self._controls: queue.Queue[tuple[str, int]] = queue.Queue()
         self._stop_requested = threading.Event()
-        self._pass_cancel = CancelToken()
-        self._workers: list[threading.Thread] = []
+        self._fetcher = Fetcher(provider, voicing, self._emit)
         self._recent: deque[tuple[int, Pcm]] = deque(maxlen=64)
         self._written_frames = 0
         self._state = State.CONNECTING
@@ -213,7 +130,7 @@ class Reading:
     def stop(self) -> None:
         """Silence now; threads wind down on their own (join with `wait`)."""
         self._stop_requested.set()
-        self._pass_cancel.cancel()
+        self._fetcher.cancel.cancel()
         with self._output_lock:
             if self._output is not None:
                 self._output.close()
@@ -222,7 +139,7 @@ class Reading:
         """Continue reading from `sentence` (clamped to the text)."""
         sentence = min(max(0, sentence), len(self.sentences) - 1)
         self._controls.put(("seek", sentence))
-        self._pass_cancel.cancel()
+        self._fetcher.cancel.cancel()
 
     def next_sentence(self) -> None:
         current = self.current_sentence()
@@ -281,7 +198,9 @@ class Reading:
         for start, block in list(self._recent):
             if start <= frame < start + len(block):
                 window = block[max(0, frame - start - 512) : frame - start + 512]
-                return float(np.abs(window.astype(np.int32)).max()) / 32768.0 if len(window) else 0.0
+                return (
+                    float(np.abs(window.astype(np.int32)).max()) / 32768.0 if len(window) else 0.0
+                )
         return 0.0
 
     # -- the pump thread ----------------------------------------------------------------
@@ -314,12 +233,11 @@ class Reading:
             log.exception("reading failed")
             self._fail(ReaderError(f"Reading failed unexpectedly: {error}"))
         finally:
-            self._pass_cancel.cancel()
+            self._fetcher.cancel.cancel()
             with self._output_lock:
                 if self._output is not None:
                     self._output.close()
-            for worker in self._workers:
-                worker.join(timeout=2)
+            self._fetcher.join()
             self._done.set()
 
     def _fail(self, error: ReaderError) -> None:
@@ -338,16 +256,16 @@ class Reading:
             self._output = self._output_factory(fmt, self.buffer)
 
     def _play_from(self, first_sentence: int) -> None:
-        self._pass_cancel = CancelToken()
+        self._fetcher.new_pass()
         limit = self._provider.max_chars(self._voicing.model)
-        slots = [_Slot(c) for c in plan_chunks(self.sentences[first_sentence:], limit)]
-        for index, slot in enumerate(slots):
+        slots = [ChunkSlot(c) for c in plan_chunks(self.sentences[first_sentence:], limit)]
+        for index in range(len(slots)):
             self._schedule(slots, index)
             self._stream_slot(slots, index)
         self.buffer.end()
         self._wait_until_heard()
 
-    def _stream_slot(self, slots: list[_Slot], index: int) -> None:
+    def _stream_slot(self, slots: list[ChunkSlot], index: int) -> None:
         slot = slots[index]
         began = False
         while True:
@@ -364,7 +282,7 @@ class Reading:
             self.timeline.end_chunk(slot.pushed_frames)
             self._start_output(force=True)  # all of this chunk is queued: no gap to fear
 
-    def _next_item(self, slots: list[_Slot], index: int) -> AudioChunk | BaseException | None:
+    def _next_item(self, slots: list[ChunkSlot], index: int) -> AudioChunk | BaseException | None:
         while True:
             self._check_controls()
             self._tick()
@@ -375,7 +293,7 @@ class Reading:
             except queue.Empty:
                 continue
 
-    def _take(self, audio: AudioChunk, slot: _Slot) -> None:
+    def _take(self, audio: AudioChunk, slot: ChunkSlot) -> None:
         if audio.format != self._format and self._output_factory is not None:
             if self._output_started:
                 raise StreamBroken("The provider changed audio format in the middle of a reading.")
@@ -468,16 +386,14 @@ class Reading:
             raise _Seek(seek)
 
     def _restart_at(self, sentence: int) -> None:
-        self._pass_cancel.cancel()
+        self._fetcher.cancel.cancel()
         with self._output_lock:
             if self._output is not None and self._output_started:
                 self._output.pause()
             self._output_started = False
             self._first_audio_at = None
             self.buffer.clear()
-        for worker in self._workers:
-            worker.join(timeout=2)
-        self._workers = [w for w in self._workers if w.is_alive()]
+        self._fetcher.join()
         self._last_sentence = None
         if not self._paused:
             self._state = State.CONNECTING
@@ -496,68 +412,6 @@ class Reading:
             self._state = State.BUFFERING if dry else State.PLAYING
             self._emit(BufferingChanged(dry))
 
-    # -- fetching -----------------------------------------------------------------------
-
-    def _schedule(self, slots: list[_Slot], current: int) -> None:
-        """Start requests ahead of playback: within the concurrency limit and the
-        look-ahead, always including the chunk being played and the one after it."""
-        in_flight = sum(1 for s in slots[current:] if s.started and not s.done)
-        ahead = self.buffer.queued_frames() + sum(
-            s.received_frames - s.pushed_frames for s in slots[current:] if s.started
-        )
+    def _schedule(self, slots: list[ChunkSlot], current: int) -> None:
         lookahead = self._format.frames(self._lookahead_s)
-        for index in range(current, len(slots)):
-            slot = slots[index]
-            if slot.started:
-                continue
-            if in_flight >= self._provider.concurrency:
-                break
-            if index > current + 1 and ahead >= lookahead:
-                break
-            self._launch(slot)
-            in_flight += 1
-
-    def _launch(self, slot: _Slot) -> None:
-        slot.started = True
-        cancel = self._pass_cancel
-        worker = threading.Thread(
-            target=self._fetch, args=(slot, cancel), name=f"fetch-{slot.chunk.index}", daemon=True
-        )
-        self._workers = [w for w in self._workers if w.is_alive()]
-        self._workers.append(worker)
-        worker.start()
-
-    def _fetch(self, slot: _Slot, cancel: CancelToken) -> None:
-        voicing = self._voicing
-        request = SpeechRequest(
-            slot.chunk.text, voicing.voice, voicing.model, voicing.speed, voicing.instructions
-        )
-        attempt = 0
-        try:
-            while True:
-                try:
-                    with contextlib.closing(self._provider.stream(request, cancel)) as stream:
-                        for audio in stream:
-                            if cancel.cancelled:
-                                return
-                            slot.received_frames += len(audio.pcm)
-                            slot.queue.put(audio)
-                    return
-                except (ProviderUnavailable, RateLimited) as error:
-                    # Only a request that gave no audio yet is retried here; nothing is
-                    # ever played twice.
-                    attempt += 1
-                    if slot.received_frames or attempt > _RETRIES or cancel.cancelled:
-                        raise
-                    wait = getattr(error, "retry_after", None) or 0.5 * 2 ** (attempt - 1)
-                    self._emit(Retrying(wait, str(error)))
-                    if cancel.wait(wait):
-                        return
-        except ReaderError as error:
-            slot.queue.put(error)
-        except Exception as error:
-            log.exception("fetching chunk %d failed", slot.chunk.index)
-            slot.queue.put(StreamBroken(f"{self._provider.display_name} failed: {error}"))
-        finally:
-            slot.done = True
-            slot.queue.put(None)
+        self._fetcher.schedule(slots, current, self.buffer.queued_frames(), lookahead)

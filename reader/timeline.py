@@ -42,7 +42,9 @@ class Timeline:
         if chunk is None:
             return
         for timing in timings:
-            while self._next < len(chunk.sentences) and chunk.starts[self._next] <= timing.char_offset:
+            while (
+                self._next < len(chunk.sentences) and chunk.starts[self._next] <= timing.char_offset
+            ):
                 self._mark(self._chunk_start + timing.frame, chunk.sentences[self._next])
                 self._next += 1
 

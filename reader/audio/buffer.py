@@ -116,4 +116,3 @@ class PlaybackBuffer:
         self._current, self._offset = None, 0
         self.played_frames = self.pushed_frames
         self.ended = False
-

@@ -117,7 +117,10 @@ class WavStreamDecoder:
             raise StreamBroken("The audio claimed to be WAV but has no RIFF/WAVE header.")
         position = 12
         while len(header) >= position + 8:
-            kind, size = header[position : position + 4], struct.unpack_from("<I", header, position + 4)[0]
+            kind, size = (
+                header[position : position + 4],
+                struct.unpack_from("<I", header, position + 4)[0],
+            )
             body = position + 8
             if kind == b"data":
                 if self._format is None:

@@ -27,12 +27,12 @@ _OPUS_RATES = (8_000, 12_000, 16_000, 24_000, 48_000)
 
 def check_output_path(path: Path) -> None:
     """Raise ExportError naming `path` unless a file of a known format can be written there."""
+    if path.is_dir():
+        raise ExportError(f"Cannot write {path}: it is a folder.")
     if path.suffix.lower() not in FORMATS:
         known = ", ".join(FORMATS)
         raise ExportError(f"Cannot save as '{path.suffix or path.name}': use one of {known}.")
     folder = path.parent if str(path.parent) else Path(".")
-    if path.is_dir():
-        raise ExportError(f"Cannot write {path}: it is a folder.")
     if not folder.is_dir():
         raise ExportError(f"Cannot write {path}: the folder {folder} does not exist.")
     if not os.access(folder, os.W_OK | os.X_OK) or (path.exists() and not os.access(path, os.W_OK)):

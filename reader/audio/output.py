@@ -119,7 +119,10 @@ class DeviceOutput:
         # it) stops without draining, and the last device buffer of speech is never heard.
         # Silence is written behind the end until the real audio has been pushed out.
         self._drain_frames = int(self._stream.latency * fmt.sample_rate) + 2 * blocksize
-        self._prefill = int(self._stream.latency * fmt.sample_rate)
+        # Starting primes the whole host buffer in one burst: the reported latency plus two
+        # callback periods (measured on ALSA and PulseAudio). Less audio than that at start
+        # would put a gap of silence inside the first word.
+        self._prefill = int(self._stream.latency * fmt.sample_rate) + 2 * blocksize
 
     @property
     def finished(self) -> threading.Event:

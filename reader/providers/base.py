@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Generator
 from dataclasses import dataclass
 from typing import Protocol
 
@@ -107,4 +107,6 @@ class Provider(Protocol):
         """The format audio is expected in, so the output can be opened before it arrives."""
         ...
 
-    def stream(self, request: SpeechRequest, cancel: CancelToken) -> Iterator[AudioChunk]: ...
+    def stream(
+        self, request: SpeechRequest, cancel: CancelToken
+    ) -> Generator[AudioChunk, None, None]: ...

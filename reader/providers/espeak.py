@@ -8,7 +8,7 @@ import queue
 import shutil
 import tempfile
 import threading
-from collections.abc import Iterator
+from collections.abc import Generator
 from pathlib import Path
 from typing import Any
 
@@ -86,8 +86,14 @@ class EspeakEngine:
         self.format = AudioFormat(rate, 1)
         self._lib.espeak_ListVoices.restype = ctypes.POINTER(ctypes.POINTER(_Voice))
         self._lib.espeak_Synth.argtypes = [
-            ctypes.c_char_p, ctypes.c_size_t, ctypes.c_uint, ctypes.c_int, ctypes.c_uint,
-            ctypes.c_uint, ctypes.c_void_p, ctypes.c_void_p,
+            ctypes.c_char_p,
+            ctypes.c_size_t,
+            ctypes.c_uint,
+            ctypes.c_int,
+            ctypes.c_uint,
+            ctypes.c_uint,
+            ctypes.c_void_p,
+            ctypes.c_void_p,
         ]
         self._callback = _SynthCallback(self._on_audio)
         self._lib.espeak_SetSynthCallback(self._callback)
@@ -133,8 +139,14 @@ class EspeakEngine:
             self._sink = sink
             try:
                 status = self._lib.espeak_Synth(
-                    encoded, len(encoded) + 1, 0, _POS_CHARACTER, 0,
-                    _CHARS_UTF8 | _ENDPAUSE, None, None,
+                    encoded,
+                    len(encoded) + 1,
+                    0,
+                    _POS_CHARACTER,
+                    0,
+                    _CHARS_UTF8 | _ENDPAUSE,
+                    None,
+                    None,
                 )
             finally:
                 self._sink = None
@@ -222,7 +234,9 @@ class OfflineProvider:
     def audio_format(self, model: str) -> AudioFormat:
         return self._engine.format
 
-    def stream(self, request: SpeechRequest, cancel: CancelToken) -> Iterator[AudioChunk]:
+    def stream(
+        self, request: SpeechRequest, cancel: CancelToken
+    ) -> Generator[AudioChunk, None, None]:
         engine = self._engine
         synthesis = _Synthesis(cancel)
 

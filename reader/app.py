@@ -1,0 +1,54 @@
+"""The composition root of the window: QApplication, provider, player, window, wiring."""
+
+from __future__ import annotations
+
+import logging
+import sys
+
+from reader import APP_ID, APP_NAME, __version__
+
+log = logging.getLogger(__name__)
+
+
+def run_gui(read_clipboard: bool = False, read_selection: bool = False) -> int:
+    """Open the window (optionally reading the clipboard or selection) until it closes."""
+    from PySide6.QtGui import QClipboard, QGuiApplication
+    from PySide6.QtWidgets import QApplication
+
+    from reader.audio.output import device_output
+    from reader.errors import ReaderError
+    from reader.events import Voicing
+    from reader.player import Player
+    from reader.providers.registry import Registry
+    from reader.ui.main_window import MainWindow
+
+    app = QApplication.instance() or QApplication(sys.argv[:1])
+    app.setApplicationName(APP_NAME)
+    app.setApplicationVersion(__version__)
+    app.setOrganizationDomain(APP_ID.rsplit(".", 1)[0])
+    QGuiApplication.setDesktopFileName(APP_ID)
+
+    registry = Registry()
+    try:
+        provider = registry.create(registry.default_id())
+    except ReaderError as error:
+        print(f"reader: {error}", file=sys.stderr)
+        return error.exit_code
+    voicing = Voicing(provider.default_voice(), provider.default_model())
+    player = Player(device_output())
+    window = MainWindow(player, provider, voicing)
+    window.show()
+
+    if read_clipboard or read_selection:
+        mode = QClipboard.Mode.Selection if read_selection else QClipboard.Mode.Clipboard
+        clipboard = QGuiApplication.clipboard()
+        if read_selection and not clipboard.supportsSelection():
+            mode = QClipboard.Mode.Clipboard
+            window.status.setText("This system has no selection; reading the clipboard.")
+        text = clipboard.text(mode)
+        log.debug("read %d characters from the %s", len(text), mode.name)
+        window.read(text)
+
+    status = app.exec()
+    player.stop()
+    return int(status)

@@ -1,0 +1,163 @@
+"""Player: the GUI's widget-free model of one reading, polled at 30 Hz, with Qt signals."""
+
+from __future__ import annotations
+
+import logging
+
+from PySide6.QtCore import QObject, QTimer, Signal, Slot
+
+from reader.audio.output import OutputFactory
+from reader.engine import Reading
+from reader.errors import ReaderError
+from reader.events import (
+    Event,
+    Failed,
+    Finished,
+    Progress,
+    Retrying,
+    SentenceStarted,
+    State,
+    Stopped,
+    Voicing,
+)
+from reader.providers.base import Provider
+
+log = logging.getLogger(__name__)
+
+_POLL_MS = 33
+
+
+class _EventRelay(QObject):
+    """Carries engine events from engine threads to the GUI thread.
+
+    It lives on the GUI thread; emitting from another thread queues the call, so the
+    connected slot (a bound method of a GUI-thread object) runs in the event loop.
+    """
+
+    event_arrived = Signal(object)
+
+    def deliver(self, event: Event) -> None:
+        self.event_arrived.emit(event)
+
+
+class Player(QObject):
+    """Plays one text at a time through the engine; widgets bind to its signals.
+
+    Signals:
+        state_changed(str): the State value (connecting, playing, paused, …).
+        sentence_changed(int): index of the sentence now being heard.
+        progress_changed(object): a `Progress` snapshot, about 30 times a second.
+        retrying(float, str): waiting that many seconds before trying again, and why.
+        error_occurred(str): one line to show the person.
+        finished(): the reading ended (all heard, stopped, or failed).
+    """
+
+    state_changed = Signal(str)
+    sentence_changed = Signal(int)
+    progress_changed = Signal(object)
+    retrying = Signal(float, str)
+    error_occurred = Signal(str)
+    finished = Signal()
+
+    def __init__(self, output: OutputFactory, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._output = output
+        self._reading: Reading | None = None
+        self._relay = _EventRelay(self)
+        self._relay.event_arrived.connect(self._on_event)
+        self._timer = QTimer(self)
+        self._timer.setInterval(_POLL_MS)
+        self._timer.timeout.connect(self._poll)
+        self._last_state: State | None = None
+
+    @property
+    def reading(self) -> Reading | None:
+        return self._reading
+
+    @property
+    def state(self) -> State | None:
+        return self._reading.state if self._reading is not None else None
+
+    def play(
+        self, text: str, provider: Provider, voicing: Voicing, start_sentence: int = 0
+    ) -> None:
+        """Start reading `text`, replacing any reading in progress."""
+        self.stop()
+        try:
+            reading = Reading(
+                text,
+                provider,
+                voicing,
+                self._output,
+                on_event=self._relay.deliver,
+                start_sentence=start_sentence,
+            )
+        except ReaderError as error:
+            self.error_occurred.emit(str(error))
+            return
+        self._reading = reading
+        self._last_state = None
+        reading.start()
+        self._timer.start()
+        self._poll()
+
+    def toggle_pause(self) -> None:
+        reading = self._reading
+        if reading is None:
+            return
+        if reading.state is State.PAUSED:
+            reading.resume()
+        else:
+            reading.pause()
+        self._poll()
+
+    def stop(self) -> None:
+        reading, self._reading = self._reading, None
+        if reading is not None:
+            reading.stop()  # silence at once; its threads finish on their own
+            self._timer.stop()
+            self.state_changed.emit(State.STOPPED.value)
+            self.finished.emit()
+
+    def seek(self, sentence: int) -> None:
+        if self._reading is not None:
+            self._reading.seek(sentence)
+
+    def next_sentence(self) -> None:
+        if self._reading is not None:
+            self._reading.next_sentence()
+
+    def previous_sentence(self) -> None:
+        if self._reading is not None:
+            self._reading.previous_sentence()
+
+    @Slot()
+    def _poll(self) -> None:
+        reading = self._reading
+        if reading is None:
+            return
+        progress: Progress = reading.progress()
+        if progress.state is not self._last_state:
+            self._last_state = progress.state
+            self.state_changed.emit(progress.state.value)
+        self.progress_changed.emit(progress)
+
+    @Slot(object)
+    def _on_event(self, event: Event) -> None:
+        if self._reading is None:
+            return  # a late event from a reading already replaced or stopped
+        if isinstance(event, SentenceStarted):
+            self.sentence_changed.emit(event.index)
+        elif isinstance(event, Retrying):
+            self.retrying.emit(event.seconds, event.reason)
+        elif isinstance(event, Failed):
+            self.error_occurred.emit(str(event.error))
+            self._end()
+        elif isinstance(event, Finished | Stopped):
+            self._end()
+
+    def _end(self) -> None:
+        self._poll()
+        self._timer.stop()
+        self._reading = None
+        self.finished.emit()

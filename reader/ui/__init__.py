@@ -1,0 +1,1 @@
+"""Qt widgets: everything a person sees; binds to the Player, does no work itself."""

@@ -1,0 +1,59 @@
+"""Shared fixtures: the real services of the test bed, required (never skipped) in CI."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from tests.helpers.sink import SinkRecorder
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def require(condition: bool, what: str) -> None:
+    """Skip when a real service is missing, except in CI, where that is a failure."""
+    if condition:
+        return
+    message = f"{what} is not available (run the suite with ./scripts/test)"
+    if os.environ.get("CI", "").lower() == "true":
+        pytest.fail(message)
+    pytest.skip(message)
+
+
+@pytest.fixture
+def sink() -> Iterator[SinkRecorder]:
+    """The test bed's PulseAudio null sink, with a recorder on its monitor."""
+    name = os.environ.get("READER_TEST_SINK", "")
+    require(bool(name) and shutil.which("parec") is not None, "the PulseAudio null sink")
+    yield SinkRecorder(name)
+
+
+@pytest.fixture
+def display() -> str:
+    value = os.environ.get("DISPLAY", "")
+    require(bool(value), "an X display (Xvfb)")
+    return value
+
+
+@pytest.fixture
+def reader_cmd() -> list[str]:
+    """How to run the installed `reader` command in a subprocess."""
+    return [sys.executable, "-m", "reader"]
+
+
+@pytest.fixture(scope="session")
+def offline_provider():  # type: ignore[no-untyped-def]
+    from reader.providers.registry import Registry
+
+    return Registry().create("offline")
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    # Under the test bed Qt draws on Xvfb; elsewhere (a quick local run) offscreen.
+    if not os.environ.get("DISPLAY"):
+        os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")

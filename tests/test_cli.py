@@ -1,0 +1,180 @@
+"""`reader` as a person or a script runs it: real processes, real files, exit statuses."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+import soundfile
+
+from tests.conftest import require
+
+CHAPTER = Path(__file__).parent / "data" / "chapter.txt"
+
+
+def run(
+    cmd: list[str],
+    *args: str,
+    stdin: str | None = None,
+    env: dict[str, str] | None = None,
+    timeout: float = 120,
+) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [*cmd, *args],
+        input=stdin,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        env={**os.environ, **(env or {})},
+    )
+
+
+def one_line(result: subprocess.CompletedProcess[str]) -> str:
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1, result.stderr
+    assert "Traceback" not in result.stderr
+    return lines[0]
+
+
+def test_version(reader_cmd) -> None:
+    result = run(reader_cmd, "--version")
+    assert result.returncode == 0 and result.stdout.startswith("reader 0.")
+
+
+def test_no_play_writes_a_file_whose_length_matches(reader_cmd, tmp_path: Path) -> None:
+    text = CHAPTER.read_text()
+    assert len(text) >= 20_000
+    out = tmp_path / "out.flac"
+    started = time.monotonic()
+    result = run(reader_cmd, "speak", "--no-play", "-o", str(out), stdin=text)
+    assert result.returncode == 0, result.stderr
+    info = soundfile.info(out)
+    # espeak-ng speaks ~14-16 characters a second at its default rate
+    assert 20_000 / 25 < info.duration < 20_000 / 8
+    assert time.monotonic() - started < 60
+    assert [p.name for p in tmp_path.iterdir()] == ["out.flac"]
+
+
+@pytest.mark.parametrize("extension", [".wav", ".ogg", ".opus", ".mp3"])
+def test_every_export_format(reader_cmd, tmp_path: Path, extension: str) -> None:
+    out = tmp_path / f"out{extension}"
+    result = run(reader_cmd, "speak", "--no-play", "-o", str(out), "Hello there. Goodbye now.")
+    assert result.returncode == 0, result.stderr
+    assert 1.0 < soundfile.info(out).duration < 4.0
+
+
+@pytest.mark.parametrize(
+    ("args", "stdin", "status", "message"),
+    [
+        (["speak", "--no-play", "-o", "{tmp}/x.wav", "   "], None, 2, "Nothing to read"),
+        (["speak", "--no-play", "-o", "{tmp}/x.wav", "-"], " \n\t", 2, "Nothing to read"),
+        (["speak", "--no-play", "hello"], None, 2, "--no-play needs --output"),
+        (["speak", "-p", "nope", "hello"], None, 2, "Choose one of: offline"),
+        (
+            ["speak", "--no-play", "-o", "{tmp}/x.wav", "-v", "zz-top", "hi"],
+            None,
+            2,
+            "Choose one of: af",
+        ),
+        (["speak", "--no-play", "-o", "{tmp}/missing/x.wav", "hi"], None, 2, "/missing/x.wav"),
+        (["speak", "--no-play", "-o", "{tmp}/x.doc", "hi"], None, 2, "use one of .wav"),
+        (["speak", "--speed", "9", "hi"], None, 2, "between 0.25 and 4"),
+        (["speak", "--bogus"], None, 2, "unrecognized arguments"),
+    ],
+)
+def test_bad_input_gets_one_clear_line(reader_cmd, tmp_path, args, stdin, status, message) -> None:
+    args = [a.replace("{tmp}", str(tmp_path)) for a in args]
+    result = run(reader_cmd, *args, stdin=stdin)
+    assert result.returncode == status
+    assert message in one_line(result)
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_no_audio_device_exits_5_and_no_play_still_works(reader_cmd, tmp_path: Path) -> None:
+    # ALSA's stock configuration routes to PulseAudio; with no server there is no output.
+    env = {"PULSE_SERVER": "unix:/nonexistent"}
+    result = run(reader_cmd, "speak", "Hello.", env=env)
+    assert result.returncode == 5, result.stderr
+    assert "No audio output device" in one_line(result)
+    out = tmp_path / "out.wav"
+    result = run(reader_cmd, "speak", "--no-play", "-o", str(out), "Hello.", env=env)
+    assert result.returncode == 0 and out.exists()
+
+
+def test_missing_portaudio_exits_5_with_the_fix(reader_cmd, tmp_path: Path) -> None:
+    # sounddevice raises OSError at import when libportaudio is not installed; a module of
+    # that name first on the path fails the same way.
+    (tmp_path / "sounddevice.py").write_text("raise OSError('PortAudio library not found')\n")
+    env = {"PYTHONPATH": str(tmp_path)}
+    result = run(reader_cmd, "speak", "Hello.", env=env)
+    assert result.returncode == 5
+    assert "libportaudio2" in one_line(result)
+    out = tmp_path / "out.wav"
+    assert run(reader_cmd, "speak", "--no-play", "-o", str(out), "Hi.", env=env).returncode == 0
+
+
+def test_hostile_text_is_read_not_crashed(reader_cmd, tmp_path: Path) -> None:
+    text = "Emoji 😀🎉. עברית ועוד. العربية هنا. \x00\x07\x1b[31m control \ufeff\u200b chars.\n" * 3
+    out = tmp_path / "out.wav"
+    result = run(reader_cmd, "speak", "--no-play", "-o", str(out), "-", stdin=text)
+    assert result.returncode == 0, result.stderr
+    assert soundfile.info(out).duration > 2
+
+
+def test_a_megabyte_of_text_is_accepted(reader_cmd, tmp_path: Path) -> None:
+    # Reading a megabyte takes hours; the text must be accepted, planned and started.
+    text = ("A short sentence that repeats. " * 34_000)[:1_000_000]
+    out = tmp_path / "out.wav"
+    process = subprocess.Popen(
+        [*reader_cmd, "speak", "--no-play", "-o", str(out), "-"],
+        stdin=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+        text=True,
+    )
+    assert process.stdin is not None
+    process.stdin.write(text)
+    process.stdin.close()
+    deadline = time.monotonic() + 30
+    while not any(p.name.endswith(".partial") for p in tmp_path.iterdir()):
+        assert process.poll() is None
+        assert time.monotonic() < deadline
+        time.sleep(0.05)
+    process.send_signal(signal.SIGINT)
+    assert process.wait(5) == 130
+    assert list(tmp_path.iterdir()) == []  # the partial export is removed
+
+
+def test_clipboard_and_selection(reader_cmd, tmp_path: Path, display: str) -> None:
+    require(subprocess.run(["which", "xclip"], capture_output=True).returncode == 0, "xclip")
+    for selection, flag in (("clipboard", "--clipboard"), ("primary", "--selection")):
+        owner = subprocess.Popen(
+            ["xclip", "-selection", selection, "-loops", "1"], stdin=subprocess.PIPE, text=True
+        )
+        assert owner.stdin is not None
+        owner.stdin.write("Text from the selection.")
+        owner.stdin.close()
+        time.sleep(0.2)
+        out = tmp_path / f"{selection}.wav"
+        result = run(reader_cmd, "speak", flag, "--no-play", "-o", str(out))
+        assert result.returncode == 0, result.stderr
+        assert soundfile.info(out).duration > 1
+        owner.wait(5)
+
+
+def test_voices_and_providers(reader_cmd) -> None:
+    voices = run(reader_cmd, "voices")
+    assert voices.returncode == 0
+    assert any(line.startswith("en-US\t") for line in voices.stdout.splitlines())
+    providers = run(reader_cmd, "providers")
+    assert providers.returncode == 0 and providers.stdout.startswith("offline\t")
+
+
+def test_module_entry_point_matches_console_script() -> None:
+    script = Path(sys.executable).with_name("reader")
+    require(script.exists(), "the installed `reader` script")
+    assert subprocess.run([str(script), "--version"], capture_output=True).returncode == 0

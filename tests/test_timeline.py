@@ -1,0 +1,37 @@
+"""Heard frame → sentence, from exact timings or estimates."""
+
+from __future__ import annotations
+
+from reader.providers.base import WordTiming
+from reader.text import Chunk
+from reader.timeline import Timeline
+
+
+def chunk(index: int, sentences: tuple[int, ...], starts: tuple[int, ...], length: int) -> Chunk:
+    return Chunk(index, "x" * length, sentences, starts)
+
+
+def test_exact_timings_place_sentences() -> None:
+    timeline = Timeline(1000)
+    timeline.begin_chunk(chunk(0, (0, 1, 2), (0, 10, 20), 30), 0)
+    timeline.add_timings([WordTiming(3, 100), WordTiming(10, 400), WordTiming(21, 900)])
+    timeline.end_chunk(1200)
+    assert timeline.sentence_at(0) == 0
+    assert timeline.sentence_at(399) == 0
+    assert timeline.sentence_at(400) == 1
+    assert timeline.sentence_at(900) == 2
+    assert timeline.start_of(2) == 900
+
+
+def test_estimates_never_pass_the_audio_received_and_end_proportionally() -> None:
+    timeline = Timeline(1000)  # default 14 chars/s → 70 frames per char here
+    timeline.begin_chunk(chunk(0, (0, 1), (0, 50), 100), 500)
+    timeline.audio_received(1000)
+    assert timeline.start_of(1) is None  # 50 chars ≈ 3571 frames: not yet
+    timeline.end_chunk(2000)
+    assert timeline.start_of(1) == 500 + 1000
+    timeline.begin_chunk(chunk(1, (2, 3), (0, 50), 100), 2500)
+    timeline.audio_received(1000)  # rate learnt: 20 frames per char → 50 chars = 1000
+    assert timeline.start_of(3) == 3500
+    assert timeline.sentence_at(499) is None
+    assert timeline.sentence_at(2499) == 1
