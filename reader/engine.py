@@ -13,7 +13,7 @@ import numpy as np
 
 from reader.audio.buffer import PlaybackBuffer
 from reader.audio.format import AudioFormat, Pcm
-from reader.audio.output import Output, OutputFactory
+from reader.audio.output import CALLBACK_FRAMES, Output, OutputFactory
 from reader.errors import AudioOutputError, ReaderError, StreamBroken, UsageError
 from reader.events import (
     BufferingChanged,
@@ -34,7 +34,12 @@ from reader.timeline import Timeline
 
 log = logging.getLogger(__name__)
 
-_POLL_S = 0.01
+# How often the pump looks at counters when no audio arrives. New audio wakes it at once
+# (a queue), Stop/Pause act on the output from the caller's thread, and the GUI reads
+# the heard sentence from its own 30 Hz poll, so this only bounds how late a
+# SentenceStarted event can be. Each wake-up costs ~0.1 ms of CPU on a small machine:
+# polling every 10 ms cost 10 ms of CPU per second of audio (bench/cpu.py).
+_POLL_S = 0.1
 # The longest the first audio waits for enough to fill the device buffer; a gap early in
 # a slow trickle is better than holding back speech that has arrived.
 _PREFILL_DEADLINE_S = 0.25
@@ -93,6 +98,8 @@ class Reading:
         self._controls: queue.Queue[tuple[str, int]] = queue.Queue()
         self._stop_requested = threading.Event()
         self._fetcher = Fetcher(provider, voicing, self._emit)
+        self._slots: list[ChunkSlot] = []
+        self._current_slot = 0
         self._recent: deque[tuple[int, Pcm]] = deque(maxlen=64)
         self._written_frames = 0
         self._state = State.CONNECTING
@@ -259,8 +266,10 @@ class Reading:
         self._fetcher.new_pass()
         limit = self._provider.max_chars(self._voicing.model)
         slots = [ChunkSlot(c) for c in plan_chunks(self.sentences[first_sentence:], limit)]
+        self._slots = slots
         for index in range(len(slots)):
-            self._schedule(slots, index)
+            self._current_slot = index
+            self._schedule()
             self._stream_slot(slots, index)
         self.buffer.end()
         self._wait_until_heard()
@@ -286,7 +295,7 @@ class Reading:
         while True:
             self._check_controls()
             self._tick()
-            self._schedule(slots, index)
+            self._schedule()
             self._start_output()
             try:
                 return slots[index].queue.get(timeout=_POLL_S)
@@ -354,11 +363,34 @@ class Reading:
         self._emit(Started())
 
     def _wait_for_room(self) -> None:
+        """Sleep until the buffer has room, about as long as the consumer needs to free it.
+
+        Each wake-up costs ~0.1 ms of CPU here, so the pump sleeps the time the excess (at
+        least one callback period) takes to play at the speed the consumer is seen to go
+        (a sped-up test clock too), at most _POLL_S; a little late costs nothing against a
+        second of queue.
+        """
         limit = self._format.frames(self._max_queued_s)
-        while self.buffer.queued_frames() > limit:
+        while (excess := self.buffer.queued_frames() - limit) > 0:
             self._check_controls()
             self._tick()
-            time.sleep(_POLL_S)
+            self._schedule()  # the next request starts as soon as the last one finished
+            # The output takes a whole callback period at a time: nothing frees sooner.
+            wait = max(excess, CALLBACK_FRAMES) / self._consumption_speed()
+            time.sleep(min(_POLL_S, max(0.002, wait)))
+
+    def _consumption_speed(self) -> float:
+        """Frames per second the output takes, averaged since it started (a callback takes
+        a whole period at once, so short windows look like bursts); never below real time."""
+        nominal = float(self._format.sample_rate)
+        started = self._first_audio_at
+        if started is None:
+            return nominal
+        elapsed = time.monotonic() - started
+        played = self.buffer.played_frames
+        # Early on, one callback's worth over a few ms overstates the speed; that only
+        # costs a few extra wake-ups, while understating it would starve a fast consumer.
+        return max(nominal, played / elapsed) if played and elapsed > 0 else nominal
 
     def _wait_until_heard(self) -> None:
         if self._output is None:
@@ -412,6 +444,7 @@ class Reading:
             self._state = State.BUFFERING if dry else State.PLAYING
             self._emit(BufferingChanged(dry))
 
-    def _schedule(self, slots: list[ChunkSlot], current: int) -> None:
+    def _schedule(self) -> None:
         lookahead = self._format.frames(self._lookahead_s)
-        self._fetcher.schedule(slots, current, self.buffer.queued_frames(), lookahead)
+        queued = self.buffer.queued_frames()
+        self._fetcher.schedule(self._slots, self._current_slot, queued, lookahead)

@@ -15,7 +15,6 @@ from reader.events import (
     Finished,
     Progress,
     Retrying,
-    SentenceStarted,
     State,
     Stopped,
     Voicing,
@@ -69,6 +68,7 @@ class Player(QObject):
         self._timer.setInterval(_POLL_MS)
         self._timer.timeout.connect(self._poll)
         self._last_state: State | None = None
+        self._last_sentence: int | None = None
 
     @property
     def reading(self) -> Reading | None:
@@ -97,6 +97,7 @@ class Player(QObject):
             return
         self._reading = reading
         self._last_state = None
+        self._last_sentence = None
         reading.start()
         self._timer.start()
         self._poll()
@@ -140,15 +141,18 @@ class Player(QObject):
         if progress.state is not self._last_state:
             self._last_state = progress.state
             self.state_changed.emit(progress.state.value)
+        # The heard sentence comes from this poll rather than the engine's events, so the
+        # highlight follows the audio at the poll's rate whatever the engine's pace.
+        if progress.sentence is not None and progress.sentence != self._last_sentence:
+            self._last_sentence = progress.sentence
+            self.sentence_changed.emit(progress.sentence)
         self.progress_changed.emit(progress)
 
     @Slot(object)
     def _on_event(self, event: Event) -> None:
         if self._reading is None:
             return  # a late event from a reading already replaced or stopped
-        if isinstance(event, SentenceStarted):
-            self.sentence_changed.emit(event.index)
-        elif isinstance(event, Retrying):
+        if isinstance(event, Retrying):
             self.retrying.emit(event.seconds, event.reason)
         elif isinstance(event, Failed):
             self.error_occurred.emit(str(event.error))

@@ -1,0 +1,117 @@
+"""Our overhead from receiving the first audio to that sample being audible at the sink.
+
+A PortAudio input stream records the null sink's monitor in this process; each capture
+callback's ADC time is turned into time.monotonic() through the callback's own clock
+pair, so "received" and "audible" are on one clock. A sample received at t0 that sits k
+frames into the reading should sound at start + k/rate; the overhead is what exceeds that.
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+import time
+from collections.abc import Generator
+from typing import Any
+
+import numpy as np
+
+from reader.audio.output import device_output
+from reader.engine import Reading
+from reader.events import State, Voicing
+from reader.providers.base import AudioChunk, CancelToken, Provider, SpeechRequest
+
+THRESHOLD = 200  # a sample this loud is speech, not dither or resampler ringing
+
+
+class TimedProvider:
+    """Wraps a provider and notes when the first voiced sample arrived."""
+
+    def __init__(self, provider: Provider) -> None:
+        self._provider = provider
+        self.first_voiced: tuple[float, int] | None = None  # (monotonic, frame in reading)
+        self._frames = 0
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._provider, name)
+
+    def stream(
+        self, request: SpeechRequest, cancel: CancelToken
+    ) -> Generator[AudioChunk, None, None]:
+        for chunk in self._provider.stream(request, cancel):
+            if self.first_voiced is None:
+                loud = np.flatnonzero(np.abs(chunk.pcm.reshape(-1)) > THRESHOLD)
+                if len(loud):
+                    self.first_voiced = (time.monotonic(), self._frames + int(loud[0]))
+            self._frames += len(chunk.pcm)
+            yield chunk
+
+
+class MonitorClock:
+    """Records the sink monitor; `first_loud()` is when sound first exceeded THRESHOLD."""
+
+    def __init__(self, rate: int) -> None:
+        import sounddevice as sd
+
+        self._rate = rate
+        self._first: float | None = None
+        self._lock = threading.Lock()
+        self._stream = sd.InputStream(
+            samplerate=rate,
+            channels=1,
+            dtype="int16",
+            blocksize=256,
+            latency="low",
+            callback=self._callback,
+        )
+
+    def _callback(self, data: np.ndarray, frames: int, timing: Any, status: Any) -> None:
+        if self._first is not None:
+            return
+        loud = np.flatnonzero(np.abs(data.reshape(-1)) > THRESHOLD)
+        if len(loud):
+            now = time.monotonic()
+            captured = timing.inputBufferAdcTime + loud[0] / self._rate
+            with self._lock:
+                self._first = now - (timing.currentTime - captured)
+
+    def __enter__(self) -> MonitorClock:
+        self._stream.start()
+        time.sleep(0.3)
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._stream.stop()
+        self._stream.close()
+
+    def first_loud(self) -> float | None:
+        with self._lock:
+            return self._first
+
+
+def measure_once(provider: Provider, text: str) -> float:
+    timed = TimedProvider(provider)
+    rate = provider.audio_format("").sample_rate
+    with MonitorClock(rate) as monitor:
+        reading = Reading(text, timed, Voicing(provider.default_voice()), device_output())  # type: ignore[arg-type]
+        reading.start()
+        deadline = time.monotonic() + 10
+        while monitor.first_loud() is None and time.monotonic() < deadline:
+            time.sleep(0.005)
+        reading.stop()
+        reading.wait(2)
+    heard = monitor.first_loud()
+    if heard is None or timed.first_voiced is None or reading.state is State.FAILED:
+        raise RuntimeError("no sound reached the sink")
+    received, frame = timed.first_voiced
+    return heard - received - frame / rate
+
+
+def run(provider: Provider, trials: int = 20) -> list[float]:
+    os.environ.setdefault("PULSE_SOURCE", f"{os.environ['READER_TEST_SINK']}.monitor")
+    text = "Reader starts speaking the moment the first audio arrives. " * 3
+    results = []
+    for _ in range(trials):
+        results.append(measure_once(provider, text))
+        time.sleep(0.2)
+    return results

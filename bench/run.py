@@ -1,0 +1,78 @@
+"""Runs the benchmarks and writes bench/results.md (the README includes its table)."""
+
+from __future__ import annotations
+
+import datetime
+import platform
+import re
+import statistics
+from pathlib import Path
+
+import numpy as np
+
+from bench import cpu, first_audio
+from reader.providers.registry import Registry
+
+ROOT = Path(__file__).resolve().parent.parent
+RESULTS = ROOT / "bench" / "results.md"
+README = ROOT / "README.md"
+BEGIN, END = "<!-- bench:begin -->", "<!-- bench:end -->"
+
+
+def cpu_name() -> str:
+    for line in Path("/proc/cpuinfo").read_text().splitlines():
+        if line.startswith("model name"):
+            return line.split(":", 1)[1].strip()
+    return platform.processor() or platform.machine()
+
+
+def main() -> None:
+    provider = Registry().create("offline")
+    print("first audio → audible (20 trials)…", flush=True)
+    overhead = first_audio.run(provider, trials=20)
+    print("CPU during steady playback (3 × 20 s)…", flush=True)
+    # This VM's noise moves a single window by ±3 ms/s: report the median of three.
+    cpu_runs = sorted(cpu.measure(skip_s=8, window_s=20) for _ in range(3))
+    cpu_ms = cpu_runs[1]
+    p50 = statistics.median(overhead) * 1000
+    p95 = float(np.percentile(overhead, 95)) * 1000
+    rows = [
+        (
+            "First audio received → audible at the sink, offline voice (p50 / p95)",
+            f"{p50:.1f} ms / {p95:.1f} ms",
+            "≤ 10 ms p95",
+            "yes" if p95 <= 10 else "**no**",
+        ),
+        (
+            "CPU, whole `reader speak` process, steady playback",
+            f"{cpu_ms:.1f} ms per audio second (runs {cpu_runs[0]:.1f}–{cpu_runs[2]:.1f})",
+            "≤ 12 ms",
+            "yes" if cpu_ms <= 12 else "**no**",
+        ),
+    ]
+    today = datetime.date.today().isoformat()
+    table = [
+        f"Measured {today} on {cpu_name()} ({platform.machine()}, {_cores()} cores), "
+        "PulseAudio null sink.",
+        "",
+        "| What | Result | Budget | Met |",
+        "| --- | --- | --- | --- |",
+        *[f"| {a} | {b} | {c} | {d} |" for a, b, c, d in rows],
+    ]
+    text = "\n".join(table) + "\n"
+    RESULTS.write_text(text)
+    print(text)
+    readme = README.read_text()
+    if BEGIN in readme:
+        readme = re.sub(f"{BEGIN}.*?{END}", f"{BEGIN}\n{text}{END}", readme, flags=re.S)
+        README.write_text(readme)
+
+
+def _cores() -> int:
+    import os
+
+    return os.cpu_count() or 1
+
+
+if __name__ == "__main__":
+    main()
