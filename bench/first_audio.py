@@ -1,15 +1,13 @@
 """Our overhead from receiving the first audio to that sample being audible at the sink.
 
-A PortAudio input stream records the null sink's monitor in this process; each capture
-callback's ADC time is turned into time.monotonic() through the callback's own clock
-pair, so "received" and "audible" are on one clock. A sample received at t0 that sits k
-frames into the reading should sound at start + k/rate; the overhead is what exceeds that.
+The null sink's monitor is recorded in this process with each sample's time on
+time.monotonic() (tests/helpers/monitor.py), so "received" and "audible" share one clock.
+A sample received at t0 that sits k frames into the reading should sound at
+start + k/rate; the overhead is what exceeds that.
 """
 
 from __future__ import annotations
 
-import os
-import threading
 import time
 from collections.abc import Generator
 from typing import Any
@@ -20,8 +18,8 @@ from reader.audio.output import device_output
 from reader.engine import Reading
 from reader.events import State, Voicing
 from reader.providers.base import AudioChunk, CancelToken, Provider, SpeechRequest
-
-THRESHOLD = 200  # a sample this loud is speech, not dither or resampler ringing
+from tests.helpers.monitor import LOUD as THRESHOLD
+from tests.helpers.monitor import MonitorRecorder
 
 
 class TimedProvider:
@@ -47,52 +45,10 @@ class TimedProvider:
             yield chunk
 
 
-class MonitorClock:
-    """Records the sink monitor; `first_loud()` is when sound first exceeded THRESHOLD."""
-
-    def __init__(self, rate: int) -> None:
-        import sounddevice as sd
-
-        self._rate = rate
-        self._first: float | None = None
-        self._lock = threading.Lock()
-        self._stream = sd.InputStream(
-            samplerate=rate,
-            channels=1,
-            dtype="int16",
-            blocksize=256,
-            latency="low",
-            callback=self._callback,
-        )
-
-    def _callback(self, data: np.ndarray, frames: int, timing: Any, status: Any) -> None:
-        if self._first is not None:
-            return
-        loud = np.flatnonzero(np.abs(data.reshape(-1)) > THRESHOLD)
-        if len(loud):
-            now = time.monotonic()
-            captured = timing.inputBufferAdcTime + loud[0] / self._rate
-            with self._lock:
-                self._first = now - (timing.currentTime - captured)
-
-    def __enter__(self) -> MonitorClock:
-        self._stream.start()
-        time.sleep(0.3)
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self._stream.stop()
-        self._stream.close()
-
-    def first_loud(self) -> float | None:
-        with self._lock:
-            return self._first
-
-
 def measure_once(provider: Provider, text: str) -> float:
     timed = TimedProvider(provider)
     rate = provider.audio_format("").sample_rate
-    with MonitorClock(rate) as monitor:
+    with MonitorRecorder(rate) as monitor:
         reading = Reading(text, timed, Voicing(provider.default_voice()), device_output())  # type: ignore[arg-type]
         reading.start()
         deadline = time.monotonic() + 10
@@ -108,7 +64,6 @@ def measure_once(provider: Provider, text: str) -> float:
 
 
 def run(provider: Provider, trials: int = 20) -> list[float]:
-    os.environ.setdefault("PULSE_SOURCE", f"{os.environ['READER_TEST_SINK']}.monitor")
     text = "Reader starts speaking the moment the first audio arrives. " * 3
     results = []
     for _ in range(trials):

@@ -199,8 +199,9 @@ def _speak(args: argparse.Namespace, registry: Registry) -> int:
         saver.discard()
         raise reading.error or ReaderError("The reading stopped before the end.")
     saver.commit()
-    seconds = reading.buffer.pushed_frames / reading.audio_format.sample_rate
-    log.info("played %.2f s of audio with %d underruns", seconds, reading.buffer.underruns)
+    frames = reading.delivered_frames
+    seconds = frames / reading.audio_format.sample_rate
+    log.info("read %d frames (%.2f s) with %d underruns", frames, seconds, reading.buffer.underruns)
     return 0
 
 

@@ -177,6 +177,11 @@ class Reading:
     def audio_format(self) -> AudioFormat:
         return self._format
 
+    @property
+    def delivered_frames(self) -> int:
+        """Frames handed on in play order: to the output, or to `on_audio` without one."""
+        return self._frames_in_order()
+
     def heard_frames(self) -> int:
         output = self._output
         if output is None:

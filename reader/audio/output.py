@@ -96,6 +96,10 @@ class DeviceOutput:
         self._last_callback: tuple[int, float] = (0, 0.0)
         self._tail_frames = 0
         self._drain_frames = 0
+        # Guards the stream against being queried (pollers) while it is closed (the pump);
+        # the audio callback never takes it.
+        self._control = threading.Lock()
+        self._closed = False
         try:
             self._stream = self._sd.OutputStream(
                 samplerate=fmt.sample_rate,
@@ -146,27 +150,44 @@ class DeviceOutput:
                 raise self._sd.CallbackStop
 
     def start(self) -> None:
-        self._finished.clear()
-        self._tail_frames = 0
-        self._stream.start()
+        with self._control:
+            if self._closed:
+                return
+            self._finished.clear()
+            self._tail_frames = 0
+            self._stream.start()
 
     def pause(self) -> None:
-        heard = self.heard_frames()
-        self._stream.abort()
-        self._buffer.rewind(self._buffer.played_frames - heard)
+        with self._control:
+            if self._closed or self._stream.stopped:
+                return
+            heard = self._heard_frames()
+            self._stream.abort()
+            self._buffer.rewind(self._buffer.played_frames - heard)
 
     def resume(self) -> None:
-        if self._stream.stopped:
-            self.start()
+        with self._control:
+            if self._closed or not self._stream.stopped:
+                return
+            self._finished.clear()
+            self._tail_frames = 0
+            self._stream.start()
 
     def close(self) -> None:
-        self._stream.abort()
-        self._stream.close()
+        with self._control:
+            if not self._closed:
+                self._closed = True
+                self._stream.abort()
+                self._stream.close()
         self._finished.set()
 
     def heard_frames(self) -> int:
+        with self._control:
+            return self._heard_frames()
+
+    def _heard_frames(self) -> int:
         played = self._buffer.played_frames
-        if self._stream.stopped:
+        if self._closed or self._stream.stopped:
             return played
         base, dac_time = self._last_callback
         if dac_time > 0:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import signal
 import subprocess
 import time
 from pathlib import Path
@@ -13,6 +14,7 @@ import soundfile
 from reader.audio.output import device_output
 from reader.engine import Reading
 from reader.events import State, Voicing
+from tests.helpers.monitor import MonitorRecorder
 from tests.helpers.sink import locate
 
 RATE = 22_050  # the offline voice's rate: the recording needs no resampling to compare
@@ -87,3 +89,60 @@ def test_pause_loses_and_repeats_nothing(offline_provider, sink) -> None:
     # The shift grew by the pause and nothing else: losing or repeating what the device
     # held would change it by a whole device buffer (~0.19 s).
     assert abs((after - before) - (resumed_at - paused_at)) < 0.06, after - before
+
+
+def test_heard_sentence_switches_when_the_sink_sounds_it(offline_provider, sink) -> None:
+    blocks: list[np.ndarray] = []
+    text = "The first sentence is this one. Now the second one begins right here. A third."
+    switched: dict[int, float] = {}
+    with MonitorRecorder(RATE) as monitor:
+        reading = Reading(
+            text,
+            offline_provider,
+            Voicing("en-US"),
+            device_output(),
+            on_audio=lambda block, fmt: blocks.append(block),
+        )
+        reading.start()
+        while not reading.wait(0.002):
+            sentence = reading.current_sentence()
+            if sentence is not None and sentence not in switched:
+                switched[sentence] = time.monotonic()
+    assert reading.state is State.FINISHED and set(switched) == {0, 1, 2}
+    reference = np.concatenate(blocks).reshape(-1).astype(np.float64)
+    samples, times = monitor.snapshot()
+    for sentence in (1, 2):
+        frame = reading.timeline.start_of(sentence)
+        assert frame is not None
+        piece = reference[frame : frame + int(0.4 * RATE)]
+        offset, ncc = locate(samples, piece)
+        assert ncc > 0.9
+        sounded = times[offset]
+        # The engine's heard position names the sentence within a few ms of the sink
+        # sounding its first sample (the poll here runs every 2 ms).
+        assert abs(switched[sentence] - sounded) < 0.03, (sentence, switched[sentence] - sounded)
+
+
+def test_ctrl_c_silences_playback_within_100_ms(reader_cmd, sink, tmp_path: Path) -> None:
+    out = tmp_path / "partial.wav"
+    text = "This reading is long enough to be interrupted in the middle. " * 20
+    with MonitorRecorder(RATE) as monitor:
+        process = subprocess.Popen(
+            [*reader_cmd, "speak", "-o", str(out), text],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        deadline = time.monotonic() + 20
+        while monitor.first_loud() is None:
+            assert time.monotonic() < deadline and process.poll() is None
+            time.sleep(0.01)
+        time.sleep(1.0)
+        interrupted = time.monotonic()
+        process.send_signal(signal.SIGINT)
+        _, stderr = process.communicate(timeout=10)
+    assert process.returncode == 130
+    assert stderr.strip() == "reader: interrupted"
+    last = monitor.last_loud()
+    assert last is not None and last - interrupted < 0.1, last - interrupted
+    assert list(tmp_path.iterdir()) == []  # the partial export is gone

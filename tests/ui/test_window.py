@@ -5,9 +5,10 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
-from pathlib import Path
+import time
 
 import pytest
+from PySide6.QtGui import QGuiApplication
 
 from reader.audio.output import clock_output
 from reader.events import Voicing
@@ -75,7 +76,7 @@ def test_every_control_has_an_accessible_name(window) -> None:
         assert widget.accessibleName()
 
 
-def test_the_run_command_shows_the_window(display, tmp_path: Path) -> None:
+def test_the_run_command_shows_the_window(qapp, display) -> None:
     require(subprocess.run(["which", "xdotool"], capture_output=True).returncode == 0, "xdotool")
     process = subprocess.Popen([sys.executable, "-m", "reader"], env=os.environ.copy())
     try:
@@ -87,6 +88,13 @@ def test_the_run_command_shows_the_window(display, tmp_path: Path) -> None:
         )
         assert found.returncode == 0 and found.stdout.strip()
         assert process.poll() is None
+        time.sleep(0.5)  # let it paint
+        window_id = int(found.stdout.split()[0])
+        # A picture of the other process's window, taken from the X server.
+        shot = QGuiApplication.primaryScreen().grabWindow(window_id)
+        assert shot.width() >= 400 and shot.height() >= 300
+        DOCS.mkdir(exist_ok=True)
+        assert shot.save(str(DOCS / "window.png"))
     finally:
         process.terminate()
         assert process.wait(10) is not None
