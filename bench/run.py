@@ -10,7 +10,7 @@ from pathlib import Path
 
 import numpy as np
 
-from bench import cpu, first_audio
+from bench import cpu, first_audio, stop
 from reader.providers.registry import Registry
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -30,6 +30,9 @@ def main() -> None:
     provider = Registry().create("offline")
     print("first audio → audible (20 trials)…", flush=True)
     overhead = first_audio.run(provider, trials=20)
+    print("stop → silence (10 trials)…", flush=True)
+    stops = stop.run(provider)
+    stop_p95 = float(np.percentile(stops, 95)) * 1000
     print("CPU during steady playback (3 × 20 s)…", flush=True)
     # This VM's noise moves a single window by ±3 ms/s: report the median of three.
     cpu_runs = sorted(cpu.measure(skip_s=8, window_s=20) for _ in range(3))
@@ -42,6 +45,12 @@ def main() -> None:
             f"{p50:.1f} ms / {p95:.1f} ms",
             "≤ 10 ms p95",
             "yes" if p95 <= 10 else "**no**",
+        ),
+        (
+            "Stop pressed → silence at the sink (p50 / p95)",
+            f"{statistics.median(stops) * 1000:.1f} ms / {stop_p95:.1f} ms",
+            "≤ 10 ms",
+            "yes" if stop_p95 <= 10 else "**no**",
         ),
         (
             "CPU, whole `reader speak` process, steady playback",

@@ -4,15 +4,21 @@ from __future__ import annotations
 
 import logging
 import sys
+from pathlib import Path
 
 from reader import APP_ID, APP_NAME, __version__
 
 log = logging.getLogger(__name__)
 
 
+def _resource(name: str) -> Path:
+    """A bundled file: resources/ beside the package (source tree and bundles alike)."""
+    return Path(__file__).resolve().parent.parent / "resources" / name
+
+
 def run_gui(read_clipboard: bool = False, read_selection: bool = False) -> int:
     """Open the window (optionally reading the clipboard or selection) until it closes."""
-    from PySide6.QtGui import QClipboard, QGuiApplication
+    from PySide6.QtGui import QClipboard, QGuiApplication, QIcon
     from PySide6.QtWidgets import QApplication
 
     from reader.audio.output import device_output
@@ -22,11 +28,13 @@ def run_gui(read_clipboard: bool = False, read_selection: bool = False) -> int:
     from reader.providers.registry import Registry
     from reader.ui.main_window import MainWindow
 
-    app = QApplication.instance() or QApplication(sys.argv[:1])
+    existing = QApplication.instance()
+    app = existing if isinstance(existing, QApplication) else QApplication(sys.argv[:1])
     app.setApplicationName(APP_NAME)
     app.setApplicationVersion(__version__)
     app.setOrganizationDomain(APP_ID.rsplit(".", 1)[0])
     QGuiApplication.setDesktopFileName(APP_ID)
+    app.setWindowIcon(QIcon.fromTheme(APP_ID, QIcon(str(_resource(f"{APP_ID}.svg")))))
 
     registry = Registry()
     try:

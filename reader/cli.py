@@ -181,7 +181,9 @@ def _speak(args: argparse.Namespace, registry: Registry) -> int:
     previous = signal.signal(signal.SIGTERM, _raise_interrupt)
     try:
         reading.start()
-        while not reading.wait(0.1):
+        # Without a terminal to draw on, wake rarely: Ctrl+C interrupts the wait at once.
+        interval = 0.1 if progress else 1.0
+        while not reading.wait(interval):
             if progress:
                 progress.show(reading.progress())
     except KeyboardInterrupt:
