@@ -72,10 +72,7 @@ def _add_provider_options(parser: argparse.ArgumentParser) -> None:
 
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
-    logging.basicConfig(
-        level=logging.DEBUG if args.verbose else logging.WARNING,
-        format="reader: %(levelname)s %(name)s: %(message)s",
-    )
+    _setup_logging(args.verbose)
     command = args.command or "gui"
     if command == "gui":
         from reader.app import run_gui  # Qt is imported only for the window
@@ -99,6 +96,16 @@ def main(argv: list[str] | None = None) -> int:
         return Interrupted.exit_code
     except BrokenPipeError:
         return 0
+
+
+def _setup_logging(verbose: bool) -> None:
+    """Warnings always; details and tracebacks only with --verbose. Without it an internal
+    failure reaches the person once, as the one line the command prints for it."""
+    handler = logging.StreamHandler()
+    handler.setFormatter(logging.Formatter("reader: %(levelname)s %(name)s: %(message)s"))
+    if not verbose:
+        handler.addFilter(lambda record: not record.exc_info)
+    logging.basicConfig(level=logging.DEBUG if verbose else logging.WARNING, handlers=[handler])
 
 
 def _provider(args: argparse.Namespace, registry: Registry) -> Provider:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import pty
 import re
+import resource
 import signal
 import subprocess
 import sys
@@ -116,6 +117,9 @@ def test_every_export_format(reader_cmd, tmp_path: Path, extension: str) -> None
         ),
         (["speak", "--no-play", "-o", "{tmp}/missing/x.wav", "hi"], None, 2, "/missing/x.wav"),
         (["speak", "--no-play", "-o", "{tmp}/x.doc", "hi"], None, 2, "use one of .wav"),
+        (["speak", "--no-play", "-o", "/proc/x.wav", "hi"], None, 2, "Cannot write /proc/x.wav"),
+        (["speak", "--no-play", "-o", "/sys/x.flac", "hi"], None, 2, "Cannot write /sys/x.flac"),
+        (["speak", "--no-play", "-o", "{tmp}", "hi"], None, 2, "it is a folder"),
         (["speak", "--speed", "9", "hi"], None, 2, "between 0.25 and 4"),
         (["speak", "--bogus"], None, 2, "unrecognized arguments"),
     ],
@@ -149,6 +153,26 @@ def test_missing_portaudio_exits_5_with_the_fix(reader_cmd, tmp_path: Path) -> N
     assert "libportaudio2" in one_line(result)
     out = tmp_path / "out.wav"
     assert run(reader_cmd, "speak", "--no-play", "-o", str(out), "Hi.", env=env).returncode == 0
+
+
+def test_a_write_failure_mid_export_leaves_nothing(reader_cmd, tmp_path: Path) -> None:
+    def limit_file_size() -> None:
+        # Writes past 64 KB fail with EFBIG, as on a full disk, instead of killing us.
+        signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
+        resource.setrlimit(resource.RLIMIT_FSIZE, (65_536, 65_536))
+
+    out = tmp_path / "out.wav"
+    result = subprocess.run(
+        [*reader_cmd, "speak", "--no-play", "-o", str(out), "-"],
+        input=CHAPTER.read_text(),
+        capture_output=True,
+        text=True,
+        timeout=60,
+        preexec_fn=limit_file_size,
+    )
+    assert result.returncode == 2
+    assert f"Writing {out} failed" in one_line(result)
+    assert list(tmp_path.iterdir()) == []
 
 
 def test_hostile_text_is_read_not_crashed(reader_cmd, tmp_path: Path) -> None:

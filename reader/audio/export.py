@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import shutil
 import tempfile
 from pathlib import Path
 from types import TracebackType
@@ -35,8 +36,32 @@ def check_output_path(path: Path) -> None:
     folder = path.parent if str(path.parent) else Path(".")
     if not folder.is_dir():
         raise ExportError(f"Cannot write {path}: the folder {folder} does not exist.")
-    if not os.access(folder, os.W_OK | os.X_OK) or (path.exists() and not os.access(path, os.W_OK)):
+    if path.exists() and not os.access(path, os.W_OK):
         raise ExportError(f"Cannot write {path}: permission denied.")
+    # Permission bits do not tell (root ignores them; /proc refuses everyone): try it.
+    _temp_file(path).unlink()
+
+
+def _why(path: Path, error: BaseException) -> str:
+    """A reason a person can act on; libsndfile only says "System error"."""
+    try:
+        if shutil.disk_usage(path.parent).free < 1 << 20:
+            return "the disk is full."
+    except OSError:
+        pass
+    return f"{error} (is the disk full or the file too large for it?)"
+
+
+def _temp_file(path: Path) -> Path:
+    """A new empty file beside `path`, where the export is written before its rename."""
+    folder = path.parent if str(path.parent) else Path(".")
+    try:
+        handle, temp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".partial", dir=folder)
+    except OSError as error:
+        reason = error.strerror or str(error)
+        raise ExportError(f"Cannot write {path}: {reason.lower()}.") from error
+    os.close(handle)
+    return Path(temp)
 
 
 def output_rate(extension: str, source_rate: int) -> int:
@@ -68,11 +93,7 @@ class AudioFileWriter:
             self._resampler = soxr.ResampleStream(
                 fmt.sample_rate, self._rate, fmt.channels, dtype="int16"
             )
-        handle, temp = tempfile.mkstemp(
-            prefix=f".{path.name}.", suffix=".partial", dir=path.parent if str(path.parent) else "."
-        )
-        os.close(handle)
-        self._temp = Path(temp)
+        self._temp = _temp_file(path)
         self.frames_written = 0
         import soundfile
 
@@ -99,7 +120,7 @@ class AudioFileWriter:
         try:
             self._file.write(block)
         except (OSError, RuntimeError) as error:
-            raise ExportError(f"Writing {self.path} failed: {error}") from error
+            raise ExportError(f"Writing {self.path} failed: {_why(self._temp, error)}") from error
 
     def commit(self) -> Path:
         if self._resampler is not None:
