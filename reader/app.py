@@ -26,6 +26,7 @@ def run_gui(read_clipboard: bool = False, read_selection: bool = False) -> int:
     from reader.events import Voicing
     from reader.player import Player
     from reader.providers.registry import Registry
+    from reader.settings import SettingsFile
     from reader.ui.main_window import MainWindow
 
     existing = QApplication.instance()
@@ -36,13 +37,20 @@ def run_gui(read_clipboard: bool = False, read_selection: bool = False) -> int:
     QGuiApplication.setDesktopFileName(APP_ID)
     app.setWindowIcon(QIcon.fromTheme(APP_ID, QIcon(str(_resource(f"{APP_ID}.svg")))))
 
+    settings = SettingsFile().load()  # a bad file is moved aside with a warning
     registry = Registry()
+    preferred = settings.provider if settings.provider in registry.ids() else ""
     try:
-        provider = registry.create(registry.default_id())
+        provider = registry.create(preferred or registry.default_id())
     except ReaderError as error:
         print(f"reader: {error}", file=sys.stderr)
         return error.exit_code
-    voicing = Voicing(provider.default_voice(), provider.default_model())
+    saved = settings.provider == provider.id
+    voicing = Voicing(
+        (settings.voice if saved and settings.voice else provider.default_voice()),
+        (settings.model if saved and settings.model else provider.default_model()),
+        settings.speed,
+    )
     player = Player(device_output())
     window = MainWindow(player, provider, voicing)
     window.show()

@@ -12,15 +12,19 @@ from pathlib import Path
 from types import FrameType
 from typing import TextIO
 
-from reader import __version__
+from reader import __version__, keys_cli
 from reader.audio.export import AudioFileWriter, check_output_path
 from reader.audio.format import AudioFormat, Pcm
 from reader.audio.output import check_output_device, device_output
 from reader.engine import Reading
 from reader.errors import Interrupted, ReaderError, UsageError
 from reader.events import Event, Progress, Retrying, State, Voicing
+from reader.keys import KeyStore
+from reader.logs import setup_logging
 from reader.providers.base import Provider
 from reader.providers.registry import Registry
+from reader.redact import Redactor
+from reader.settings import Settings, SettingsFile
 
 log = logging.getLogger(__name__)
 
@@ -31,7 +35,20 @@ class _Parser(argparse.ArgumentParser):
     """argparse, but errors are one line and exit 2, like every other bad input."""
 
     def error(self, message: str) -> None:  # type: ignore[override]
-        self.exit(2, f"reader: {message} (see `reader --help`)\n")
+        self.exit(2, f"reader: {_hide_values(message)} (see `reader --help`)\n")
+
+
+def _hide_values(message: str) -> str:
+    # A key pasted as an argument by mistake must not be echoed back to the terminal:
+    # name stray options, but not stray values.
+    prefix = "unrecognized arguments: "
+    if not message.startswith(prefix):
+        return message
+    words = message[len(prefix) :].split()
+    options = [w for w in words if w.startswith("-")]
+    hidden = len(words) - len(options)
+    shown = " ".join(options + ([f"(and {hidden} value(s), not shown)"] if hidden else []))
+    return prefix + shown
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -52,7 +69,7 @@ def build_parser() -> argparse.ArgumentParser:
     where.add_argument("--selection", action="store_true", help="read the primary selection")
     _add_provider_options(speak)
     speak.add_argument("-v", "--voice", help="voice id (see `reader voices`)")
-    speak.add_argument("--speed", type=float, default=1.0, help="0.25 to 4 (default 1)")
+    speak.add_argument("--speed", type=float, help="0.25 to 4 (default: settings, else 1)")
     speak.add_argument("--instructions", default="", help="how to speak, where the model allows")
     speak.add_argument("-o", "--output", type=Path, help="also save: .wav .flac .ogg .opus .mp3")
     speak.add_argument("--no-play", action="store_true", help="save only (needs --output)")
@@ -61,6 +78,7 @@ def build_parser() -> argparse.ArgumentParser:
     _add_provider_options(voices)
 
     commands.add_parser("providers", help="list providers and their defaults")
+    keys_cli.add_parser(commands)
     return parser
 
 
@@ -72,7 +90,8 @@ def _add_provider_options(parser: argparse.ArgumentParser) -> None:
 
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
-    _setup_logging(args.verbose)
+    redactor = Redactor()
+    setup_logging(args.verbose, redactor)
     command = args.command or "gui"
     if command == "gui":
         from reader.app import run_gui  # Qt is imported only for the window
@@ -83,8 +102,10 @@ def main(argv: list[str] | None = None) -> int:
         )
     registry = Registry()
     try:
+        if command == "keys":
+            return keys_cli.run(args, KeyStore(redactor), SettingsFile())
         if command == "speak":
-            return _speak(args, registry)
+            return _speak(args, registry, SettingsFile().load())
         if command == "voices":
             return _voices(args, registry)
         return _providers(registry)
@@ -98,18 +119,13 @@ def main(argv: list[str] | None = None) -> int:
         return 0
 
 
-def _setup_logging(verbose: bool) -> None:
-    """Warnings always; details and tracebacks only with --verbose. Without it an internal
-    failure reaches the person once, as the one line the command prints for it."""
-    handler = logging.StreamHandler()
-    handler.setFormatter(logging.Formatter("reader: %(levelname)s %(name)s: %(message)s"))
-    if not verbose:
-        handler.addFilter(lambda record: not record.exc_info)
-    logging.basicConfig(level=logging.DEBUG if verbose else logging.WARNING, handlers=[handler])
-
-
-def _provider(args: argparse.Namespace, registry: Registry) -> Provider:
-    provider_id = args.provider or registry.default_id()
+def _provider(
+    args: argparse.Namespace, registry: Registry, settings: Settings | None = None
+) -> Provider:
+    """The provider named, else the one in settings (if this version has it), else the
+    default (the offline voice)."""
+    preferred = settings.provider if settings and settings.provider in registry.ids() else ""
+    provider_id = args.provider or preferred or registry.default_id()
     return registry.create(provider_id, args.base_url)
 
 
@@ -161,17 +177,19 @@ def _pick_voice(provider: Provider, wanted: str | None) -> str:
     raise UsageError(f"Unknown voice '{wanted}' for {provider.id}. Choose one of: {shown}{tail}.")
 
 
-def _speak(args: argparse.Namespace, registry: Registry) -> int:
+def _speak(args: argparse.Namespace, registry: Registry, settings: Settings) -> int:
     if args.no_play and not args.output:
         raise UsageError("--no-play needs --output FILE (otherwise nothing would happen).")
-    if not (0.25 <= args.speed <= 4.0) or math.isnan(args.speed):
+    speed = settings.speed if args.speed is None else args.speed
+    if not (0.25 <= speed <= 4.0) or math.isnan(speed):
         raise UsageError("--speed must be between 0.25 and 4.")
     if args.output:
         check_output_path(args.output)
-    provider = _provider(args, registry)
+    provider = _provider(args, registry, settings)
     text = _read_input(args)
-    voice = _pick_voice(provider, args.voice)
-    model = args.model or provider.default_model()
+    saved = settings.provider == provider.id
+    voice = _pick_voice(provider, args.voice or (settings.voice if saved else None))
+    model = args.model or (settings.model if saved and settings.model else provider.default_model())
     if not args.no_play:
         check_output_device()
 
@@ -180,7 +198,7 @@ def _speak(args: argparse.Namespace, registry: Registry) -> int:
     reading = Reading(
         text,
         provider,
-        Voicing(voice, model, args.speed, args.instructions),
+        Voicing(voice, model, speed, args.instructions),
         output=None if args.no_play else device_output(),
         on_event=progress.event if progress else lambda event: None,
         on_audio=saver.write if args.output else None,

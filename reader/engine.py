@@ -6,15 +6,12 @@ import logging
 import queue
 import threading
 import time
-from collections import deque
 from collections.abc import Callable, Sequence
-
-import numpy as np
 
 from reader.audio.buffer import PlaybackBuffer
 from reader.audio.format import AudioFormat, Pcm
-from reader.audio.output import CALLBACK_FRAMES, Output, OutputFactory
-from reader.errors import AudioOutputError, ReaderError, StreamBroken, UsageError
+from reader.audio.output import CALLBACK_FRAMES, OutputFactory
+from reader.errors import ReaderError, StreamBroken, UsageError
 from reader.events import (
     BufferingChanged,
     Event,
@@ -28,6 +25,7 @@ from reader.events import (
     Voicing,
 )
 from reader.fetch import ChunkSlot, Fetcher
+from reader.playback import Playback
 from reader.providers.base import AudioChunk, Provider
 from reader.text import Sentence, plan_chunks, split_sentences
 from reader.timeline import Timeline
@@ -40,9 +38,6 @@ log = logging.getLogger(__name__)
 # SentenceStarted event can be. Each wake-up costs ~0.1 ms of CPU on a small machine:
 # polling every 10 ms cost 10 ms of CPU per second of audio (bench/cpu.py).
 _POLL_S = 0.1
-# The longest the first audio waits for enough to fill the device buffer; a gap early in
-# a slow trickle is better than holding back speech that has arrived.
-_PREFILL_DEADLINE_S = 0.25
 
 
 class _Seek(Exception):
@@ -59,7 +54,7 @@ class Reading:
 
     Fetch workers stream chunks from the provider ahead of playback, up to `lookahead_s`
     of audio and `provider.concurrency` requests at once. A pump thread moves audio in
-    order into the playback buffer, starts the output on the first audio, and reports
+    order into the playback, which starts the device on the first audio, and reports
     through `on_event` (called from engine threads; keep it quick and thread-safe).
     """
 
@@ -81,27 +76,19 @@ class Reading:
         self.text = text
         self._provider = provider
         self._voicing = voicing
-        self._output_factory = output
         self._on_event = on_event
         self._on_audio = on_audio
         self._start_sentence = min(max(0, start_sentence), len(self.sentences) - 1)
         self._lookahead_s = lookahead_s
         self._max_queued_s = max_queued_s
-        self._format = provider.audio_format(voicing.model)
-        self.buffer = PlaybackBuffer(self._format.channels)
-        self.timeline = Timeline(self._format.sample_rate, voicing.speed)
-        self._output: Output | None = None
-        self._output_lock = threading.Lock()
-        self._output_started = False
-        self._first_audio_at: float | None = None
-        self._paused = False
+        fmt = provider.audio_format(voicing.model)
+        self._playback = Playback(output, fmt)
+        self.timeline = Timeline(fmt.sample_rate, voicing.speed)
         self._controls: queue.Queue[tuple[str, int]] = queue.Queue()
         self._stop_requested = threading.Event()
         self._fetcher = Fetcher(provider, voicing, self._emit)
         self._slots: list[ChunkSlot] = []
         self._current_slot = 0
-        self._recent: deque[tuple[int, Pcm]] = deque(maxlen=64)
-        self._written_frames = 0
         self._state = State.CONNECTING
         self._last_sentence: int | None = None
         self._buffering = False
@@ -115,32 +102,22 @@ class Reading:
         self._pump.start()
 
     def pause(self) -> None:
-        with self._output_lock:
-            if self._state in (State.FINISHED, State.STOPPED, State.FAILED):
-                return
-            self._paused = True
-            if self._output is not None and self._output_started:
-                self._output.pause()
-            self._state = State.PAUSED
+        if self._state in (State.FINISHED, State.STOPPED, State.FAILED):
+            return
+        self._playback.pause()
+        self._state = State.PAUSED
 
     def resume(self) -> None:
-        with self._output_lock:
-            if not self._paused:
-                return
-            self._paused = False
-            if self._output is not None and self._output_started:
-                self._output.resume()
-                self._state = State.PLAYING
-            else:
-                self._state = State.CONNECTING
+        if not self._playback.paused:
+            return
+        self._playback.resume()
+        self._state = State.PLAYING if self._playback.started else State.CONNECTING
 
     def stop(self) -> None:
         """Silence now; threads wind down on their own (join with `wait`)."""
         self._stop_requested.set()
         self._fetcher.cancel.cancel()
-        with self._output_lock:
-            if self._output is not None:
-                self._output.close()
+        self._playback.close()
 
     def seek(self, sentence: int) -> None:
         """Continue reading from `sentence` (clamped to the text)."""
@@ -175,45 +152,35 @@ class Reading:
 
     @property
     def audio_format(self) -> AudioFormat:
-        return self._format
+        return self._playback.format
+
+    @property
+    def buffer(self) -> PlaybackBuffer:
+        return self._playback.buffer
 
     @property
     def delivered_frames(self) -> int:
         """Frames handed on in play order: to the output, or to `on_audio` without one."""
-        return self._frames_in_order()
+        return self._playback.delivered_frames
 
     def heard_frames(self) -> int:
-        output = self._output
-        if output is None:
-            return self._written_frames
-        return output.heard_frames()
+        return self._playback.heard_frames()
 
     def current_sentence(self) -> int | None:
         return self.timeline.sentence_at(self.heard_frames())
 
     def progress(self) -> Progress:
         heard = self.heard_frames()
-        rate = self._format.sample_rate
+        rate = self._playback.format.sample_rate
         return Progress(
             state=self._state,
             sentence=self.timeline.sentence_at(heard),
             sentence_count=len(self.sentences),
             heard_s=heard / rate,
-            synthesized_s=self.buffer.pushed_frames / rate,
-            level=self._level(heard),
+            synthesized_s=self._playback.delivered_frames / rate,
+            level=self._playback.level(heard),
             underruns=self.buffer.underruns,
         )
-
-    def _level(self, frame: int) -> float:
-        """Peak level (0..1) of the audio being heard; computed by the poller, not the
-        audio callback."""
-        for start, block in list(self._recent):
-            if start <= frame < start + len(block):
-                window = block[max(0, frame - start - 512) : frame - start + 512]
-                return (
-                    float(np.abs(window.astype(np.int32)).max()) / 32768.0 if len(window) else 0.0
-                )
-        return 0.0
 
     # -- the pump thread ----------------------------------------------------------------
 
@@ -225,8 +192,7 @@ class Reading:
 
     def _run(self) -> None:
         try:
-            if self._output_factory is not None:
-                self._open_output(self._format)
+            self._playback.open(self._playback.format)
             start = self._start_sentence
             while True:
                 try:
@@ -246,9 +212,7 @@ class Reading:
             self._fail(ReaderError(f"Reading failed unexpectedly: {error}"))
         finally:
             self._fetcher.cancel.cancel()
-            with self._output_lock:
-                if self._output is not None:
-                    self._output.close()
+            self._playback.close()
             self._fetcher.join()
             self._done.set()
 
@@ -256,16 +220,6 @@ class Reading:
         self.error = error
         self._state = State.FAILED
         self._emit(Failed(error))
-
-    def _open_output(self, fmt: AudioFormat) -> None:
-        assert self._output_factory is not None
-        with self._output_lock:
-            if self._output is not None:
-                self._output.close()
-            self._output_started = False
-            self.buffer = PlaybackBuffer(fmt.channels) if fmt != self._format else self.buffer
-            self._format = fmt
-            self._output = self._output_factory(fmt, self.buffer)
 
     def _play_from(self, first_sentence: int) -> None:
         self._fetcher.new_pass()
@@ -275,97 +229,64 @@ class Reading:
         for index in range(len(slots)):
             self._current_slot = index
             self._schedule()
-            self._stream_slot(slots, index)
-        self.buffer.end()
-        self._wait_until_heard()
+            self._stream_slot(slots[index])
+        self._playback.end()
+        self._start(force=True)  # a text shorter than the device buffer still plays
+        while not self._playback.wait_until_finished(_POLL_S):
+            self._check_controls()
+            self._tick()
+        self._tick()
 
-    def _stream_slot(self, slots: list[ChunkSlot], index: int) -> None:
-        slot = slots[index]
+    def _stream_slot(self, slot: ChunkSlot) -> None:
         began = False
         while True:
-            item = self._next_item(slots, index)
+            item = self._next_item(slot)
             if item is None:
                 break
             if isinstance(item, BaseException):
                 raise item
             if not began:
-                self.timeline.begin_chunk(slot.chunk, self._frames_in_order())
+                self.timeline.begin_chunk(slot.chunk, self._playback.delivered_frames)
                 began = True
             self._take(item, slot)
         if began:
             self.timeline.end_chunk(slot.pushed_frames)
-            self._start_output(force=True)  # all of this chunk is queued: no gap to fear
+            self._start(force=True)  # all of this chunk is queued: no gap to fear
 
-    def _next_item(self, slots: list[ChunkSlot], index: int) -> AudioChunk | BaseException | None:
+    def _next_item(self, slot: ChunkSlot) -> AudioChunk | BaseException | None:
         while True:
             self._check_controls()
             self._tick()
             self._schedule()
-            self._start_output()
+            self._start()
             try:
-                return slots[index].queue.get(timeout=_POLL_S)
+                return slot.queue.get(timeout=_POLL_S)
             except queue.Empty:
                 continue
 
     def _take(self, audio: AudioChunk, slot: ChunkSlot) -> None:
-        if audio.format != self._format and self._output_factory is not None:
-            if self._output_started:
+        playback = self._playback
+        if audio.format != playback.format:
+            if playback.started:
                 raise StreamBroken("The provider changed audio format in the middle of a reading.")
-            self._open_output(audio.format)
+            playback.open(audio.format)
             self.timeline = Timeline(audio.format.sample_rate, self._voicing.speed)
             self.timeline.begin_chunk(slot.chunk, 0)
-        self._format = audio.format
         block = audio.pcm
-        if not len(block):
-            self.timeline.add_timings(audio.timings)
-            return
-        if self._output is not None:
+        if len(block):
             self._wait_for_room()
-        start = self._frames_in_order()
-        self._recent.append((start, block))
-        if self._on_audio is not None:
-            self._on_audio(block, audio.format)
-        if self._output is not None:
-            self.buffer.push(block)
-        else:
-            self._written_frames += len(block)
-        slot.pushed_frames += len(block)
+            if self._on_audio is not None:
+                self._on_audio(block, audio.format)
+            playback.push(block)
+            slot.pushed_frames += len(block)
         self.timeline.add_timings(audio.timings)
         self.timeline.audio_received(slot.pushed_frames)
-        self._start_output()
+        self._start()
 
-    def _frames_in_order(self) -> int:
-        return self.buffer.pushed_frames if self._output is not None else self._written_frames
-
-    def _start_output(self, force: bool = False) -> None:
-        """Start the output on the first audio, once it covers the device buffer (or the
-        chunk is complete, or the deadline passed) so no silence lands inside it."""
-        with self._output_lock:
-            if self._output_started or self._stop_requested.is_set():
-                return
-            if self._frames_in_order() == 0:
-                return
-            now = time.monotonic()
-            if self._first_audio_at is None:
-                self._first_audio_at = now
-            if self._output is not None and not force:
-                short = self.buffer.queued_frames() < self._output.prefill_frames
-                if short and now - self._first_audio_at < _PREFILL_DEADLINE_S:
-                    return
-            if self._output is None:
-                self._output_started = True
-                self._state = State.PLAYING
-                self._emit(Started())
-                return
-            if self._paused:
-                return
-            try:
-                self._output.start()
-            except Exception as error:
-                raise AudioOutputError(f"The audio output failed to start: {error}") from error
-            self._output_started = True
+    def _start(self, force: bool = False) -> None:
+        if self._playback.try_start(force):
             self._state = State.PLAYING
-        self._emit(Started())
+            self._emit(Started())
 
     def _wait_for_room(self) -> None:
         """Once the queue is full, sleep until it has drained to half, then refill.
@@ -375,40 +296,18 @@ class Reading:
         Sleeps follow the speed the consumer is seen to go (a sped-up test clock too) and
         are cut at _POLL_S for controls and events.
         """
-        limit = self._format.frames(self._max_queued_s)
-        if self.buffer.queued_frames() <= limit:
+        playback = self._playback
+        limit = playback.format.frames(self._max_queued_s)
+        if playback.queued_frames() <= limit:
             return
         low_water = limit // 2
-        while (excess := self.buffer.queued_frames() - low_water) > 0:
+        while (excess := playback.queued_frames() - low_water) > 0:
             self._check_controls()
             self._tick()
             self._schedule()  # the next request starts as soon as the last one finished
             # The output takes a whole callback period at a time: nothing frees sooner.
-            wait = max(excess, CALLBACK_FRAMES) / self._consumption_speed()
+            wait = max(excess, CALLBACK_FRAMES) / playback.consumption_speed()
             time.sleep(min(_POLL_S, max(0.002, wait)))
-
-    def _consumption_speed(self) -> float:
-        """Frames per second the output takes, averaged since it started (a callback takes
-        a whole period at once, so short windows look like bursts); never below real time."""
-        nominal = float(self._format.sample_rate)
-        started = self._first_audio_at
-        if started is None:
-            return nominal
-        elapsed = time.monotonic() - started
-        played = self.buffer.played_frames
-        # Early on, one callback's worth over a few ms overstates the speed; that only
-        # costs a few extra wake-ups, while understating it would starve a fast consumer.
-        return max(nominal, played / elapsed) if played and elapsed > 0 else nominal
-
-    def _wait_until_heard(self) -> None:
-        if self._output is None:
-            self._tick()
-            return
-        self._start_output(force=True)  # a text shorter than the device buffer still plays
-        while not self._output.finished.wait(_POLL_S):
-            self._check_controls()
-            self._tick()
-        self._tick()
 
     def _check_controls(self) -> None:
         if self._stop_requested.is_set():
@@ -422,21 +321,13 @@ class Reading:
             if command == "seek":
                 seek = argument
         if seek is not None:
-            self._restart_at(seek)
+            self._fetcher.cancel.cancel()
+            self._playback.restart()
+            self._fetcher.join()
+            self._last_sentence = None
+            if not self._playback.paused:
+                self._state = State.CONNECTING
             raise _Seek(seek)
-
-    def _restart_at(self, sentence: int) -> None:
-        self._fetcher.cancel.cancel()
-        with self._output_lock:
-            if self._output is not None and self._output_started:
-                self._output.pause()
-            self._output_started = False
-            self._first_audio_at = None
-            self.buffer.clear()
-        self._fetcher.join()
-        self._last_sentence = None
-        if not self._paused:
-            self._state = State.CONNECTING
 
     def _tick(self) -> None:
         """Turn counters into events: heard sentence changes, buffering."""
@@ -444,15 +335,16 @@ class Reading:
         if sentence is not None and sentence != self._last_sentence:
             self._last_sentence = sentence
             self._emit(SentenceStarted(sentence))
-        if self._output is None or not self._output_started or self._paused:
+        playback = self._playback
+        if not playback.has_device or not playback.started or playback.paused:
             return
-        dry = self.buffer.queued_frames() == 0 and not self.buffer.ended
+        dry = playback.queued_frames() == 0 and not playback.buffer.ended
         if dry != self._buffering:
             self._buffering = dry
             self._state = State.BUFFERING if dry else State.PLAYING
             self._emit(BufferingChanged(dry))
 
     def _schedule(self) -> None:
-        lookahead = self._format.frames(self._lookahead_s)
-        queued = self.buffer.queued_frames()
+        lookahead = self._playback.format.frames(self._lookahead_s)
+        queued = self._playback.queued_frames()
         self._fetcher.schedule(self._slots, self._current_slot, queued, lookahead)

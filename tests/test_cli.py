@@ -223,6 +223,30 @@ def test_clipboard_and_selection(reader_cmd, tmp_path: Path, display: str) -> No
         owner.wait(5)
 
 
+def test_speak_takes_defaults_from_settings(reader_cmd, tmp_path: Path) -> None:
+    config = tmp_path / "config" / "io.github.reader.Reader"
+    config.mkdir(parents=True)
+    (config / "settings.json").write_text('{"provider": "offline", "voice": "de", "speed": 2.0}')
+    env = {"XDG_CONFIG_HOME": str(tmp_path / "config")}
+    slow, fast = tmp_path / "slow.wav", tmp_path / "fast.wav"
+    text = "Ein Satz, der etwas länger ist, damit man den Unterschied hört."
+    run(reader_cmd, "speak", "--no-play", "-o", str(fast), text, env=env)
+    run(reader_cmd, "speak", "--no-play", "--speed", "1", "-o", str(slow), text, env=env)
+    assert soundfile.info(fast).duration < 0.7 * soundfile.info(slow).duration
+
+
+def test_a_corrupt_settings_file_warns_once_and_reading_goes_on(reader_cmd, tmp_path: Path) -> None:
+    config = tmp_path / "config" / "io.github.reader.Reader"
+    config.mkdir(parents=True)
+    (config / "settings.json").write_text("{not json")
+    out = tmp_path / "out.wav"
+    env = {"XDG_CONFIG_HOME": str(tmp_path / "config")}
+    result = run(reader_cmd, "speak", "--no-play", "-o", str(out), "Hello.", env=env)
+    assert result.returncode == 0 and out.exists()
+    assert "is not valid JSON" in one_line(result) and "moved to" in result.stderr
+    assert [p.name.startswith("settings.json.bad-") for p in config.iterdir()] == [True]
+
+
 def test_voices_and_providers(reader_cmd) -> None:
     voices = run(reader_cmd, "voices")
     assert voices.returncode == 0

@@ -43,6 +43,20 @@ def test_speak_plays_what_it_synthesized(reader_cmd, sink, tmp_path: Path) -> No
     assert tail_ncc >= 0.9
 
 
+def start_reading(text: str, provider) -> tuple[Reading, list[np.ndarray]]:
+    """A reading on the real device; the list fills with every block it plays, in order."""
+    blocks: list[np.ndarray] = []
+    reading = Reading(
+        text,
+        provider,
+        Voicing("en-US"),
+        device_output(),
+        on_audio=lambda block, fmt: blocks.append(block),
+    )
+    reading.start()
+    return reading, blocks
+
+
 def window_offsets(samples: np.ndarray, reference: np.ndarray, window_s: float = 0.1):
     """For each voiced window of `reference`: (its position, where it was heard, ncc)."""
     window = int(window_s * RATE)
@@ -57,17 +71,9 @@ def window_offsets(samples: np.ndarray, reference: np.ndarray, window_s: float =
 
 
 def test_pause_loses_and_repeats_nothing(offline_provider, sink) -> None:
-    blocks: list[np.ndarray] = []
     text = "The first part plays now. Then a pause comes, and the rest follows after it."
     with sink.recording(RATE) as recording:
-        reading = Reading(
-            text,
-            offline_provider,
-            Voicing("en-US"),
-            device_output(),
-            on_audio=lambda block, fmt: blocks.append(block),
-        )
-        reading.start()
+        reading, blocks = start_reading(text, offline_provider)
         while reading.state is not State.PLAYING:
             time.sleep(0.005)
         time.sleep(0.8)
@@ -92,18 +98,10 @@ def test_pause_loses_and_repeats_nothing(offline_provider, sink) -> None:
 
 
 def test_heard_sentence_switches_when_the_sink_sounds_it(offline_provider, sink) -> None:
-    blocks: list[np.ndarray] = []
     text = "The first sentence is this one. Now the second one begins right here. A third."
     switched: dict[int, float] = {}
     with MonitorRecorder(RATE) as monitor:
-        reading = Reading(
-            text,
-            offline_provider,
-            Voicing("en-US"),
-            device_output(),
-            on_audio=lambda block, fmt: blocks.append(block),
-        )
-        reading.start()
+        reading, blocks = start_reading(text, offline_provider)
         while not reading.wait(0.002):
             sentence = reading.current_sentence()
             if sentence is not None and sentence not in switched:

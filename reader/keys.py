@@ -1,0 +1,202 @@
+"""API keys: saved in the OS keyring only, and read back only for the host they belong to."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+from urllib.parse import urlsplit
+
+from reader import APP_ID
+from reader.errors import KeyProblem, UsageError
+from reader.redact import Redactor
+
+SERVICE = APP_ID
+
+
+@dataclass(frozen=True, slots=True)
+class KeyInfo:
+    """What is known about one provider's key: where it would come from, and its host."""
+
+    provider: str
+    env_var: str = ""
+    official_host: str = ""  # where the environment variable's key may be sent
+
+
+# Providers that take a key. The environment variable is each vendor's usual one and is
+# only ever sent to the vendor's own host.
+KEYED_PROVIDERS: dict[str, KeyInfo] = {
+    info.provider: info
+    for info in (
+        KeyInfo("openai", "OPENAI_API_KEY", "api.openai.com"),
+        KeyInfo("openai-chat", "OPENAI_API_KEY", "api.openai.com"),
+        KeyInfo("openai-compatible"),
+        KeyInfo("azure", "AZURE_OPENAI_API_KEY"),
+        KeyInfo("gemini", "GEMINI_API_KEY", "generativelanguage.googleapis.com"),
+        KeyInfo("vertex"),
+        KeyInfo("elevenlabs", "ELEVENLABS_API_KEY", "api.elevenlabs.io"),
+    )
+}
+
+
+class KeyringUnavailable(KeyProblem):
+    """No usable OS keyring: none installed, locked, or unlocking refused."""
+
+
+@dataclass(frozen=True, slots=True)
+class ApiKey:
+    """A key and where it came from. `str()` and `repr()` show only its mask."""
+
+    value: str = field(repr=False)
+    source: str  # "keyring" or "environment"
+    origin: str  # the keyring account or the environment variable
+
+    def masked(self) -> str:
+        return mask(self.value)
+
+    def __str__(self) -> str:
+        return self.masked()
+
+
+def mask(value: str) -> str:
+    return "…" + value[-4:] if len(value) > 8 else "…"
+
+
+def host_of(base_url: str) -> str:
+    """host[:port] of a URL, lower case; UsageError when it is not a URL."""
+    parts = urlsplit(base_url.strip())
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise UsageError(f"'{base_url}' is not a server address (expected https://host/...).")
+    host = parts.hostname.lower()
+    return f"{host}:{parts.port}" if parts.port else host
+
+
+def account(provider: str, base_url: str | None = None) -> str:
+    """The keyring account: the provider for its official host, provider@host otherwise."""
+    info = KEYED_PROVIDERS.get(provider, KeyInfo(provider))
+    if base_url is None:
+        return provider
+    host = host_of(base_url)
+    return provider if host == info.official_host else f"{provider}@{host}"
+
+
+class KeyStore:
+    """Reads and writes keys in the OS keyring through `keyring`.
+
+    A plaintext or null backend is refused: keys never land in a file. Every key handed
+    out is registered with the Redactor, so no log line can carry it.
+    """
+
+    def __init__(
+        self,
+        redactor: Redactor,
+        environ: Mapping[str, str] | None = None,
+        backend: Any = None,
+    ) -> None:
+        self._redactor = redactor
+        self._environ = os.environ if environ is None else environ
+        self._backend_instance = backend
+        # Once the keyring failed (locked, unlock refused), do not ask again: each ask
+        # may put another unlock prompt in front of the person.
+        self._unavailable: KeyringUnavailable | None = None
+
+    def save(self, provider: str, key: str, base_url: str | None = None) -> str:
+        """Store `key`; returns the keyring account it was saved under."""
+        key = key.strip()
+        if not key:
+            raise UsageError("The key is empty: paste it on standard input.")
+        if any(ch.isspace() for ch in key) or not key.isprintable():
+            raise UsageError("The key has spaces or control characters; paste only the key.")
+        name = account(provider, base_url)
+        self._redactor.add(key)
+        self._call("save the key", lambda backend: backend.set_password(SERVICE, name, key))
+        return name
+
+    def delete(self, provider: str, base_url: str | None = None) -> bool:
+        name = account(provider, base_url)
+        if self._call("read the key", lambda backend: backend.get_password(SERVICE, name)) is None:
+            return False
+        self._call("delete the key", lambda backend: backend.delete_password(SERVICE, name))
+        return True
+
+    def get(self, provider: str, base_url: str | None = None) -> ApiKey | None:
+        """The key for `provider` at `base_url`: the keyring's, else (for the provider's
+        official host only) its environment variable's, else None."""
+        name = account(provider, base_url)
+        env = self._env_key(provider, name)
+        try:
+            value = self._call("read the key", lambda backend: backend.get_password(SERVICE, name))
+        except KeyringUnavailable:
+            if env is None:
+                raise
+            value = None  # the keyring is out of reach but the environment has a key
+        if value:
+            self._redactor.add(value)
+            return ApiKey(value, "keyring", name)
+        return env
+
+    def _env_key(self, provider: str, name: str) -> ApiKey | None:
+        info = KEYED_PROVIDERS.get(provider)
+        if info is None or not info.env_var or name != provider:
+            return None
+        value = self._environ.get(info.env_var, "").strip()
+        if not value:
+            return None
+        self._redactor.add(value)
+        return ApiKey(value, "environment", info.env_var)
+
+    def _backend(self) -> Any:
+        if self._backend_instance is None:
+            import keyring
+
+            backend = keyring.get_keyring()
+            _refuse_insecure(backend, self._hint())
+            self._backend_instance = backend
+        return self._backend_instance
+
+    def _call(self, action: str, operation: Any) -> Any:
+        if self._unavailable is not None:
+            raise self._unavailable
+        try:
+            return operation(self._backend())
+        except KeyringUnavailable as error:
+            self._unavailable = error
+            raise
+        except Exception as error:  # keyring, secretstorage, jeepney and D-Bus all differ
+            self._unavailable = KeyringUnavailable(_explain(action, error, self._hint()))
+            raise self._unavailable from None
+
+    def _hint(self) -> str:
+        return "or put the key in the provider's environment variable (see `reader keys list`)"
+
+
+def _refuse_insecure(backend: Any, hint: str) -> None:
+    kind = f"{type(backend).__module__}.{type(backend).__name__}"
+    names = [kind, *(f"{type(b).__module__}" for b in getattr(backend, "backends", []))]
+    if any(n.startswith("keyrings.alt") for n in names):
+        raise KeyringUnavailable(
+            f"The only keyring available stores keys in a plain file ({kind}); Reader will "
+            f"not use it. Install and unlock a Secret Service provider, {hint}."
+        )
+    usable = getattr(backend, "backends", None)
+    if kind.startswith(("keyring.backends.fail", "keyring.backends.null")) or usable == []:
+        raise KeyringUnavailable(
+            "No OS keyring is available. Install and start a Secret Service provider "
+            f"(GNOME Keyring or KWallet; is a D-Bus session running?), {hint}."
+        )
+
+
+def _explain(action: str, error: Exception, hint: str) -> str:
+    text = f"{type(error).__name__} {error}".lower()
+    if any(word in text for word in ("locked", "dismissed", "unlock", "prompt")):
+        return (
+            f"Cannot {action}: the keyring is locked and was not unlocked. Unlock it (log in "
+            f"to the desktop, or open your password manager), {hint}."
+        )
+    if any(word in text for word in ("dbus", "d-bus", "secret service", "no recommended backend")):
+        return (
+            f"Cannot {action}: no Secret Service is reachable (is GNOME Keyring or KWallet "
+            f"running in this session?); start one, {hint}."
+        )
+    return f"Cannot {action} in the OS keyring ({type(error).__name__}); {hint}."

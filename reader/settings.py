@@ -1,0 +1,131 @@
+"""Settings that are not secret (defaults, saved endpoints), in one JSON file."""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import logging
+import os
+import sys
+import tempfile
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from reader import APP_ID
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True, slots=True)
+class Endpoint:
+    """A saved server for an OpenAI-compatible (or other) provider."""
+
+    id: str
+    provider: str
+    base_url: str
+    name: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Settings:
+    provider: str = ""  # empty: the offline voice, or the first provider with a key
+    model: str = ""
+    voice: str = ""
+    speed: float = 1.0
+    endpoints: tuple[Endpoint, ...] = field(default_factory=tuple)
+
+
+def config_dir() -> Path:
+    """The platform's folder for this app's settings."""
+    if sys.platform == "win32":
+        base = Path(os.environ.get("APPDATA") or Path.home() / "AppData" / "Roaming")
+    elif sys.platform == "darwin":
+        base = Path.home() / "Library" / "Application Support"
+    else:
+        base = Path(os.environ.get("XDG_CONFIG_HOME") or Path.home() / ".config")
+    return base / APP_ID
+
+
+class SettingsFile:
+    """Loads and saves Settings at `path`.
+
+    A file that cannot be read or parsed is moved aside (never overwritten: it may be
+    the only copy of someone's endpoints) and defaults are used, with one warning.
+    Unknown fields are ignored and a field of the wrong type falls back to its default,
+    so files from newer or older versions still load.
+    """
+
+    def __init__(self, path: Path | None = None) -> None:
+        self.path = path or config_dir() / "settings.json"
+        self.warning: str | None = None
+
+    def load(self) -> Settings:
+        try:
+            raw = self.path.read_text(encoding="utf-8")
+        except FileNotFoundError:
+            return Settings()
+        except (OSError, UnicodeDecodeError) as error:
+            return self._set_aside(f"cannot be read ({error})")
+        try:
+            data = json.loads(raw)
+        except json.JSONDecodeError as error:
+            return self._set_aside(f"is not valid JSON ({error.msg} at line {error.lineno})")
+        if not isinstance(data, dict):
+            return self._set_aside("does not hold settings")
+        return _settings_from(data)
+
+    def save(self, settings: Settings) -> None:
+        """Write atomically: a crash mid-write leaves the previous file intact."""
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        text = json.dumps(dataclasses.asdict(settings), indent=2, ensure_ascii=False)
+        handle, temp = tempfile.mkstemp(prefix=".settings.", dir=self.path.parent)
+        try:
+            with os.fdopen(handle, "w", encoding="utf-8") as file:
+                file.write(text + "\n")
+            os.replace(temp, self.path)
+        except BaseException:
+            Path(temp).unlink(missing_ok=True)
+            raise
+
+    def _set_aside(self, problem: str) -> Settings:
+        aside = self.path.with_name(f"{self.path.name}.bad-{time.strftime('%Y%m%d-%H%M%S')}")
+        try:
+            os.replace(self.path, aside)
+            where = f"it was moved to {aside}"
+        except OSError:
+            where = "it was left where it is"
+        self.warning = f"The settings file {self.path} {problem}; using defaults, and {where}."
+        log.warning("%s", self.warning)
+        return Settings()
+
+
+def _settings_from(data: dict[str, Any]) -> Settings:
+    defaults = Settings()
+    values: dict[str, Any] = {}
+    for name, kind in (("provider", str), ("model", str), ("voice", str)):
+        value = data.get(name, getattr(defaults, name))
+        values[name] = value if isinstance(value, kind) else getattr(defaults, name)
+    speed = data.get("speed", defaults.speed)
+    values["speed"] = (
+        float(speed)
+        if isinstance(speed, int | float) and not isinstance(speed, bool) and 0.25 <= speed <= 4
+        else defaults.speed
+    )
+    endpoints = []
+    for item in data.get("endpoints", []) if isinstance(data.get("endpoints"), list) else []:
+        if isinstance(item, dict) and all(
+            isinstance(item.get(k), str) for k in ("id", "provider", "base_url")
+        ):
+            name = item.get("name", "")
+            endpoints.append(
+                Endpoint(
+                    item["id"],
+                    item["provider"],
+                    item["base_url"],
+                    name if isinstance(name, str) else "",
+                )
+            )
+    values["endpoints"] = tuple(endpoints)
+    return Settings(**values)

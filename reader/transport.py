@@ -1,0 +1,52 @@
+"""Where Reader may connect: https anywhere, plain http only to this machine or a LAN."""
+
+from __future__ import annotations
+
+import ipaddress
+import socket
+from urllib.parse import urlsplit
+
+from reader.errors import UsageError
+
+_LOCAL_SUFFIXES = (".local", ".lan", ".home.arpa", ".internal", ".localhost")
+
+
+def is_private_host(host: str) -> bool:
+    """True for loopback and private-network addresses (and names that resolve only to
+    them), where an unencrypted local server such as Kokoro is reasonable."""
+    host = host.strip("[]").lower()
+    if host == "localhost" or host.endswith(_LOCAL_SUFFIXES):
+        return True
+    try:
+        return _private(ipaddress.ip_address(host))
+    except ValueError:
+        pass
+    try:
+        # IPv6 link-local addresses carry a zone ("fe80::1%eth0"); the address is before it.
+        addresses = {str(info[4][0]).split("%")[0] for info in socket.getaddrinfo(host, None)}
+    except (OSError, UnicodeError):
+        return False
+    return bool(addresses) and all(_private(ipaddress.ip_address(a)) for a in addresses)
+
+
+def _private(address: ipaddress.IPv4Address | ipaddress.IPv6Address) -> bool:
+    return address.is_loopback or address.is_private or address.is_link_local
+
+
+def is_unencrypted(base_url: str) -> bool:
+    return urlsplit(base_url).scheme == "http"
+
+
+def check_transport(base_url: str) -> None:
+    """UsageError unless `base_url` is https, or http to this machine or a private network."""
+    parts = urlsplit(base_url.strip())
+    if parts.scheme == "https" and parts.hostname:
+        return
+    if parts.scheme == "http" and parts.hostname and is_private_host(parts.hostname):
+        return
+    if parts.scheme == "http" and parts.hostname:
+        raise UsageError(
+            f"{base_url} is plain http to a public address; use https:// (plain http is "
+            "only allowed for this computer and private networks)."
+        )
+    raise UsageError(f"'{base_url}' is not a server address (expected https://host/...).")

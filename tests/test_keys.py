@@ -1,0 +1,260 @@
+"""Keys against the real OS keyring: gnome-keyring's Secret Service on the test bed's bus."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+import textwrap
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from reader.errors import UsageError
+from reader.keys import KeyringUnavailable, KeyStore, account, host_of, mask
+from reader.redact import Redactor
+from tests.conftest import require
+
+KEY = "sk-test-KEY-0123456789-abcdefXYZ"
+
+
+@pytest.fixture
+def secret_service() -> None:
+    import keyring
+
+    require(
+        type(keyring.get_keyring()).__name__ == "Keyring"
+        and "SecretService" in type(keyring.get_keyring()).__module__,
+        "gnome-keyring's Secret Service",
+    )
+
+
+@pytest.fixture
+def store(secret_service) -> Iterator[KeyStore]:
+    store = KeyStore(Redactor(), environ={})
+    yield store
+    for provider, base_url in (
+        ("openai", None),
+        ("gemini", None),
+        ("openai-compatible", "http://127.0.0.1:8880/v1"),
+        ("openai-compatible", "http://127.0.0.2:9999/v1"),
+        ("elevenlabs", None),
+    ):
+        store.delete(provider, base_url)
+
+
+def reader(*args: str, stdin: str = "", env: dict[str, str] | None = None):
+    return subprocess.run(
+        [sys.executable, "-m", "reader", *args],
+        input=stdin,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        env={**os.environ, **(env or {})},
+    )
+
+
+def test_round_trip_and_delete(store: KeyStore) -> None:
+    store.save("openai", KEY)
+    key = store.get("openai")
+    assert key is not None and key.value == KEY and key.source == "keyring"
+    assert str(key) == "…fXYZ" and KEY not in repr(key)
+    assert store.delete("openai") is True
+    assert store.get("openai") is None
+    assert store.delete("openai") is False
+
+
+@pytest.mark.parametrize("value", ["ключ-🔑-密钥-κλειδί-0123", "k" * 4096])
+def test_unicode_and_4kb_keys(store: KeyStore, value: str) -> None:
+    store.save("gemini", value)
+    key = store.get("gemini")
+    assert key is not None and key.value == value
+
+
+def test_keys_are_scoped_to_their_host(store: KeyStore) -> None:
+    store.save("openai-compatible", KEY, "http://127.0.0.1:8880/v1")
+    assert store.get("openai-compatible", "http://127.0.0.1:8880/other") is not None
+    assert store.get("openai-compatible", "http://127.0.0.2:9999/v1") is None
+    assert store.get("openai-compatible") is None
+    store.save("openai", KEY)
+    assert store.get("openai", "https://api.openai.com/v1") is not None  # its own host
+    assert store.get("openai", "http://127.0.0.2:9999/v1") is None  # never elsewhere
+
+
+def test_environment_key_only_for_the_official_host(secret_service) -> None:
+    store = KeyStore(Redactor(), environ={"OPENAI_API_KEY": KEY})
+    key = store.get("openai")
+    assert key is not None and key.source == "environment" and key.origin == "OPENAI_API_KEY"
+    assert store.get("openai", "https://api.openai.com/v1") is not None
+    assert store.get("openai", "http://127.0.0.2:9999/v1") is None
+
+
+def test_bad_keys_and_urls_are_refused(store: KeyStore) -> None:
+    with pytest.raises(UsageError, match="empty"):
+        store.save("openai", "  \n")
+    with pytest.raises(UsageError, match="spaces"):
+        store.save("openai", "two words")
+    with pytest.raises(UsageError, match="not a server address"):
+        account("openai-compatible", "127.0.0.1:8880")
+    assert host_of("HTTP://LocalHost:8880/v1") == "localhost:8880"
+    assert mask("abc") == "…"
+
+
+def test_cli_set_list_delete(secret_service, tmp_path: Path) -> None:
+    env = {"XDG_CONFIG_HOME": str(tmp_path)}
+    assert reader("keys", "set", "openai", stdin=KEY + "\n", env=env).returncode == 0
+    url = "http://127.0.0.1:8880/v1"
+    assert (
+        reader("keys", "set", "openai-compatible", "--base-url", url, stdin=KEY, env=env).returncode
+        == 0
+    )
+    listed = reader("keys", "list", env={**env, "GEMINI_API_KEY": "gm-env-key-5678"})
+    assert listed.returncode == 0, listed.stderr
+    lines = {
+        line.split()[0] + (" " + line.split()[-1] if url in line else ""): line
+        for line in listed.stdout.splitlines()
+    }
+    assert "keyring" in lines["openai"] and "…fXYZ" in lines["openai"]
+    assert "environment" in lines["gemini"] and "(GEMINI_API_KEY)" in lines["gemini"]
+    assert "…fXYZ" in lines[f"openai-compatible {url}"]
+    assert KEY not in listed.stdout + listed.stderr and "gm-env-key-5678" not in listed.stdout
+    assert reader("keys", "delete", "openai", env=env).returncode == 0
+    assert reader("keys", "delete", "openai-compatible", "--base-url", url, env=env).returncode == 0
+    gone = reader("keys", "delete", "openai", env=env)
+    assert gone.returncode == 2 and "No key is saved for openai" in gone.stderr
+
+
+def test_a_key_is_never_taken_from_the_command_line(secret_service) -> None:
+    result = reader("keys", "set", "openai", KEY)
+    assert result.returncode == 2 and "unrecognized arguments" in result.stderr
+    assert KEY not in result.stderr
+    assert KeyStore(Redactor(), environ={}).get("openai") is None
+
+
+def test_nothing_written_or_logged_holds_the_key(secret_service, tmp_path: Path) -> None:
+    """Every file the app wrote (settings, the keyring's own file, exports) and all
+    output, verbose included, are scanned for the key's bytes."""
+    env = {
+        "XDG_CONFIG_HOME": str(tmp_path / "config"),
+        "XDG_CACHE_HOME": str(tmp_path / "cache"),
+        "OPENAI_API_KEY": "sk-env-SECRET-4242424242",
+    }
+    outputs = [
+        reader("--verbose", "keys", "set", "openai", stdin=KEY, env=env),
+        reader(
+            "--verbose",
+            "keys",
+            "set",
+            "openai-compatible",
+            "--base-url",
+            "http://127.0.0.1:8880/v1",
+            stdin=KEY,
+            env=env,
+        ),
+        reader("--verbose", "keys", "list", env=env),
+        reader(
+            "--verbose", "speak", "--no-play", "-o", str(tmp_path / "out.wav"), "Hello.", env=env
+        ),
+    ]
+    try:
+        assert all(o.returncode == 0 for o in outputs), [o.stderr for o in outputs]
+        written = [p for p in tmp_path.rglob("*") if p.is_file()]
+        keyrings = Path(os.environ.get("XDG_DATA_HOME", "~/.local/share")).expanduser() / "keyrings"
+        written += [p for p in keyrings.rglob("*") if p.is_file()]
+        assert any(p.name == "settings.json" for p in written)
+        assert any(p.suffix == ".keyring" for p in written)  # the keyring holds it, encrypted
+        for secret in (KEY, "sk-env-SECRET-4242424242"):
+            for path in written:
+                assert secret.encode() not in path.read_bytes(), path
+            for output in outputs:
+                assert secret not in output.stdout + output.stderr
+    finally:
+        reader("keys", "delete", "openai", env=env)
+        reader(
+            "keys", "delete", "openai-compatible", "--base-url", "http://127.0.0.1:8880/v1", env=env
+        )
+
+
+def private_bus(
+    script: str, tmp_path: Path, unlock: bool = True
+) -> subprocess.CompletedProcess[str]:
+    """Run `script` (bash) in a D-Bus session of its own with its own gnome-keyring."""
+    require(shutil.which("dbus-run-session") is not None, "dbus-run-session")
+    data = tmp_path / "data"
+    data.mkdir()
+    start = "eval \"$(printf 'pw' | gnome-keyring-daemon --unlock --components=secrets)\"\n"
+    body = (start if unlock else "") + script
+    env = {**os.environ, "XDG_DATA_HOME": str(data), "READER": sys.executable}
+    env.pop("DISPLAY", None)  # no unlock prompt can be shown: unlocking is refused
+    return subprocess.run(
+        ["dbus-run-session", "--", "bash", "-c", body],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        env=env,
+    )
+
+
+def test_a_locked_keyring_is_reported_with_the_fix(tmp_path: Path) -> None:
+    lock = textwrap.dedent("""
+        import secretstorage
+        bus = secretstorage.dbus_init()
+        secretstorage.get_default_collection(bus).lock()
+    """)
+    result = private_bus(
+        f'printf {KEY} | "$READER" -m reader keys set openai || exit 9\n'
+        f'"$READER" -c "{lock.strip()}" || exit 8\n'
+        '"$READER" -m reader keys list; echo "status=$?"\n',
+        tmp_path,
+    )
+    assert "status=3" in result.stdout, result.stdout + result.stderr
+    assert "the keyring is locked and was not unlocked" in result.stderr
+    assert result.stderr.count("reader:") == 1  # asked once, reported once
+
+
+def test_refused_unlock_is_reported(tmp_path: Path) -> None:
+    # A session bus whose Secret Service has no unlocked collection, and no display for
+    # the unlock prompt: unlocking is refused.
+    result = private_bus(
+        '"$READER" -m reader keys list; echo "status=$?"\n'
+        'printf x1234567890 | "$READER" -m reader keys set openai; echo "set=$?"\n',
+        tmp_path,
+        unlock=False,
+    )
+    assert "status=3" in result.stdout and "set=3" in result.stdout, result.stdout + result.stderr
+    assert "the keyring is locked and was not unlocked" in result.stderr
+
+
+def test_no_secret_service_is_reported_and_the_environment_still_works() -> None:
+    no_bus = {"DBUS_SESSION_BUS_ADDRESS": "unix:path=/nonexistent"}
+    listed = reader("keys", "list", env={**no_bus, "OPENAI_API_KEY": KEY})
+    assert listed.returncode == 3
+    assert "No OS keyring is available" in listed.stderr
+    assert "environment" in listed.stdout.splitlines()[0]  # the environment key is listed
+    saved = reader("keys", "set", "openai", stdin="x1234567890", env=no_bus)
+    assert saved.returncode == 3 and "No OS keyring is available" in saved.stderr
+    env_store = KeyStore(Redactor(), environ={"OPENAI_API_KEY": KEY}, backend=_Broken())
+    key = env_store.get("openai")
+    assert key is not None and key.source == "environment"
+    with pytest.raises(KeyringUnavailable):
+        env_store.get("gemini")
+
+
+class _Broken:
+    """A keyring whose every call fails the way a missing Secret Service does."""
+
+    def get_password(self, service: str, name: str) -> str:
+        raise RuntimeError("org.freedesktop.DBus.Error.ServiceUnknown: no secret service")
+
+
+def test_a_plaintext_keyring_is_refused() -> None:
+    from reader.keys import _refuse_insecure
+
+    plaintext = type("PlaintextKeyring", (), {"__module__": "keyrings.alt.file"})()
+    with pytest.raises(KeyringUnavailable, match="plain file"):
+        _refuse_insecure(plaintext, "hint")
+    failing = type("Keyring", (), {"__module__": "keyring.backends.fail"})()
+    with pytest.raises(KeyringUnavailable, match="No OS keyring"):
+        _refuse_insecure(failing, "hint")
