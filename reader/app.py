@@ -7,6 +7,7 @@ import sys
 from pathlib import Path
 
 from reader import APP_ID, APP_NAME, __version__
+from reader.redact import Redactor
 
 log = logging.getLogger(__name__)
 
@@ -16,7 +17,7 @@ def _resource(name: str) -> Path:
     return Path(__file__).resolve().parent.parent / "resources" / name
 
 
-def run_gui(read_clipboard: bool = False, read_selection: bool = False) -> int:
+def run_gui(redactor: Redactor, read_clipboard: bool = False, read_selection: bool = False) -> int:
     """Open the window (optionally reading the clipboard or selection) until it closes."""
     from PySide6.QtGui import QClipboard, QGuiApplication, QIcon
     from PySide6.QtWidgets import QApplication
@@ -24,6 +25,7 @@ def run_gui(read_clipboard: bool = False, read_selection: bool = False) -> int:
     from reader.audio.output import device_output
     from reader.errors import ReaderError
     from reader.events import Voicing
+    from reader.keys import KeyStore
     from reader.player import Player
     from reader.providers.registry import Registry
     from reader.settings import SettingsFile
@@ -38,7 +40,7 @@ def run_gui(read_clipboard: bool = False, read_selection: bool = False) -> int:
     app.setWindowIcon(QIcon.fromTheme(APP_ID, QIcon(str(_resource(f"{APP_ID}.svg")))))
 
     settings = SettingsFile().load()  # a bad file is moved aside with a warning
-    registry = Registry()
+    registry = Registry(KeyStore(redactor))
     preferred = settings.provider if settings.provider in registry.ids() else ""
     try:
         provider = registry.create(preferred or registry.default_id())

@@ -97,13 +97,15 @@ def main(argv: list[str] | None = None) -> int:
         from reader.app import run_gui  # Qt is imported only for the window
 
         return run_gui(
+            redactor,
             read_clipboard=getattr(args, "read_clipboard", False),
             read_selection=getattr(args, "read_selection", False),
         )
-    registry = Registry()
+    keys = KeyStore(redactor)
+    registry = Registry(keys)
     try:
         if command == "keys":
-            return keys_cli.run(args, KeyStore(redactor), SettingsFile())
+            return keys_cli.run(args, keys, SettingsFile())
         if command == "speak":
             return _speak(args, registry, SettingsFile().load())
         if command == "voices":
@@ -139,12 +141,13 @@ def _voices(args: argparse.Namespace, registry: Registry) -> int:
 
 def _providers(registry: Registry) -> int:
     for info in registry.infos():
-        provider = registry.create(info.id)
-        key = "no key needed" if not info.needs_key else "key: see `reader keys list`"
-        print(
-            f"{info.id}\t{info.display_name}\tmodel {provider.default_model()}"
-            f"\tvoice {provider.default_voice()}\t{key}"
-        )
+        if info.needs_base_url:
+            needs = "needs --base-url"
+        elif info.needs_key:
+            needs = "needs a key (`reader keys list`)"
+        else:
+            needs = "no key needed"
+        print(f"{info.id}\t{info.display_name}\t{needs}")
     return 0
 
 

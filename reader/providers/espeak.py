@@ -68,8 +68,21 @@ class EspeakEngine:
     """The espeak-ng library: one per process, because the C library keeps global state.
 
     Every call goes through `lock`; the synthesis callback reads the state of the one
-    synthesis in progress from this object.
+    synthesis in progress from this object. Use `shared()`: a second instance would
+    install its own synthesis callback over the first one's, and the first one's
+    syntheses would go silent.
     """
+
+    _shared: EspeakEngine | None = None
+    _shared_lock = threading.Lock()
+
+    @classmethod
+    def shared(cls) -> EspeakEngine:
+        # The one exception to "no singletons": it mirrors the C library's own.
+        with cls._shared_lock:
+            if cls._shared is None:
+                cls._shared = cls()
+            return cls._shared
 
     def __init__(self) -> None:
         import espeakng_loader
@@ -213,7 +226,7 @@ class OfflineProvider:
     @property
     def _engine(self) -> EspeakEngine:
         if self._engine_instance is None:
-            self._engine_instance = EspeakEngine()
+            self._engine_instance = EspeakEngine.shared()
         return self._engine_instance
 
     def voices(self) -> list[Voice]:

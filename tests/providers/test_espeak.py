@@ -65,3 +65,15 @@ def test_cancel_stops_a_long_synthesis_promptly(offline_provider) -> None:
 def test_emoji_rtl_and_controls_do_not_crash(offline_provider) -> None:
     pcm, _, _ = synthesize(offline_provider, "Smile 😀 שלום\u200f مرحبا \x07 done.")
     assert len(pcm) > 0
+
+
+def test_every_offline_provider_shares_the_one_engine(offline_provider) -> None:
+    # A second engine would replace the C library's synthesis callback and silence the
+    # first one's readings (found when a test server made its own).
+    from reader.providers.registry import Registry
+
+    other = Registry().create("offline")
+    first, _, _ = synthesize(offline_provider, "Still speaking.")
+    second, _, _ = synthesize(other, "Also speaking.")
+    assert len(first) > 0 and len(second) > 0
+    assert other._engine is offline_provider._engine

@@ -1,0 +1,212 @@
+"""HTTP for providers: one keep-alive client each, cancellable streams, errors in one line."""
+
+from __future__ import annotations
+
+import contextlib
+import email.utils
+import json
+import re
+import time
+from collections.abc import Iterator
+from typing import Any
+
+import httpx
+
+from reader import __version__
+from reader.errors import (
+    AuthError,
+    BadRequest,
+    NotFound,
+    ProviderError,
+    ProviderUnavailable,
+    RateLimited,
+    ReaderError,
+    StreamBroken,
+)
+from reader.providers.base import CancelToken
+
+# No bytes for this long mid-response counts as a stall (then retried by the engine).
+STALL_S = 20.0
+_CONNECT_S = 10.0
+_MAX_ERROR_BODY = 64 * 1024
+
+
+class HttpApi:
+    """A provider's server: base URL, auth headers, and one httpx.Client kept alive so a
+    reading opens no new connection after its first request."""
+
+    def __init__(
+        self,
+        name: str,
+        provider_id: str,
+        base_url: str,
+        headers: dict[str, str] | None = None,
+        stall_s: float = STALL_S,
+    ) -> None:
+        self.name = name
+        self.provider_id = provider_id
+        self.base_url = base_url.rstrip("/")
+        self._client = httpx.Client(
+            headers={"User-Agent": f"Reader/{__version__}", **(headers or {})},
+            timeout=httpx.Timeout(stall_s, connect=_CONNECT_S),
+            verify=True,  # always: keys travel on these connections
+            follow_redirects=False,  # a redirect could carry the key to another host
+        )
+
+    def close(self) -> None:
+        self._client.close()
+
+    @contextlib.contextmanager
+    def stream(
+        self,
+        method: str,
+        path: str,
+        cancel: CancelToken,
+        *,
+        json_body: Any = None,
+        params: dict[str, str] | None = None,
+        headers: dict[str, str] | None = None,
+    ) -> Iterator[httpx.Response]:
+        """A streaming response with a 2xx status; other statuses raise the typed error.
+        Cancelling closes the response, which ends a blocked read at once."""
+        url = self.base_url + path
+        try:
+            with self._client.stream(
+                method, url, json=json_body, params=params, headers=headers
+            ) as response:
+                cancel.on_cancel(response.close)
+                if response.status_code >= 300:
+                    body = _read_limited(response)
+                    raise error_for(self, response.status_code, body, response.headers)
+                yield response
+        except httpx.HTTPError as error:
+            if cancel.cancelled:
+                return
+            raise self._transport_error(error) from None
+
+    def get_json(self, path: str, params: dict[str, str] | None = None) -> Any:
+        with self.stream("GET", path, CancelToken(), params=params) as response:
+            body = _read_limited(response)
+        try:
+            return json.loads(body)
+        except ValueError:
+            raise StreamBroken(
+                f"{self.name} answered {path} with something that is not JSON."
+            ) from None
+
+    def iter_bytes(self, response: httpx.Response, cancel: CancelToken) -> Iterator[bytes]:
+        """The body as it arrives; a connection that drops mid-body raises StreamBroken."""
+        try:
+            for piece in response.iter_raw():
+                if piece:
+                    yield piece
+        except httpx.HTTPError as error:
+            if cancel.cancelled:
+                return
+            raise self._transport_error(error, mid_stream=True) from None
+
+    def _transport_error(self, error: httpx.HTTPError, mid_stream: bool = False) -> ProviderError:
+        host = httpx.URL(self.base_url).host
+        if isinstance(error, httpx.ConnectError):
+            return ProviderUnavailable(f"Cannot connect to {self.name} at {host}: {_short(error)}.")
+        if isinstance(error, httpx.TimeoutException):
+            return ProviderUnavailable(f"{self.name} at {host} stopped sending (timed out).")
+        if mid_stream or isinstance(error, httpx.RemoteProtocolError | httpx.ReadError):
+            return StreamBroken(f"The connection to {self.name} broke mid-response.")
+        return ProviderUnavailable(f"Talking to {self.name} at {host} failed: {_short(error)}.")
+
+
+def _read_limited(response: httpx.Response) -> bytes:
+    body = b""
+    for piece in response.iter_bytes():
+        body += piece
+        if len(body) > _MAX_ERROR_BODY:
+            break
+    return body
+
+
+def _short(error: BaseException) -> str:
+    text = str(error) or type(error).__name__
+    return text.splitlines()[0][:160]
+
+
+def error_for(api: HttpApi, status: int, body: bytes, headers: httpx.Headers) -> ReaderError:
+    """The typed error for a non-2xx response, with the provider's own words in one line."""
+    said = message_of(body)
+    name = api.name
+    if status in (401, 403):
+        return AuthError(
+            f"{name} rejected the key ({status}: {said}). Update it with "
+            f"`reader keys set {api.provider_id}`."
+        )
+    if status == 404:
+        return NotFound(f"{name} does not know that ({said}).")
+    if status == 429:
+        wait = retry_after(headers, body)
+        return RateLimited(f"{name} is rate limiting requests ({said}).", wait)
+    if 400 <= status < 500:
+        return BadRequest(f"{name} refused the request ({status}: {said}).")
+    return ProviderUnavailable(f"{name} had a server error ({status}: {said}).")
+
+
+def message_of(body: bytes) -> str:
+    """The human part of an error body, whatever its envelope: OpenAI and Azure
+    {"error": {...}}, FastAPI {"detail": ...}, ElevenLabs {"detail": {"status", "message"}},
+    Google's (possibly in a one-element list), a plain string, or an HTML page."""
+    text = body.decode("utf-8", errors="replace").strip()
+    if not text:
+        return "no details given"
+    try:
+        data = json.loads(text)
+    except ValueError:
+        if text.lstrip().startswith("<"):
+            return "an HTML page instead of an API answer; is a proxy or login page in the way?"
+        return _one_line(text)
+    return _one_line(_find_message(data) or text)
+
+
+def _find_message(data: Any) -> str | None:
+    if isinstance(data, list) and data:
+        if all(isinstance(item, dict) and "msg" in item for item in data):  # 422 lists
+            return "; ".join(str(item["msg"]) for item in data)
+        return _find_message(data[0])
+    if isinstance(data, str):
+        return data
+    if not isinstance(data, dict):
+        return None
+    # A sentence beats a code: {"detail": {"error": "invalid_model", "message": "…"}}.
+    for key in ("message", "msg", "error_description"):
+        if isinstance(data.get(key), str):
+            return str(data[key])
+    for key in ("error", "detail"):
+        if key in data:
+            found = _find_message(data[key])
+            if found:
+                return found
+    if isinstance(data.get("status"), str):
+        return str(data["status"])
+    return None
+
+
+def _one_line(text: str, limit: int = 200) -> str:
+    line = " ".join(text.split())
+    return line if len(line) <= limit else line[: limit - 1] + "…"
+
+
+def retry_after(headers: httpx.Headers, body: bytes = b"") -> float | None:
+    """Seconds to wait from retry-after-ms, Retry-After (seconds or a date), or Google's
+    RetryInfo.retryDelay ("34s") in the body."""
+    if value := headers.get("retry-after-ms"):
+        with contextlib.suppress(ValueError):
+            return max(0.0, float(value) / 1000)
+    if value := headers.get("retry-after"):
+        try:
+            return max(0.0, float(value))
+        except ValueError:
+            with contextlib.suppress(TypeError, ValueError, IndexError):
+                when = email.utils.parsedate_to_datetime(value)
+                return max(0.0, when.timestamp() - time.time())
+    match = re.search(rb'"retryDelay"\s*:\s*"(\d+(?:\.\d+)?)s"', body)
+    if match:
+        return float(match.group(1))
+    return None

@@ -1,0 +1,168 @@
+"""OpenAI speech (`POST /audio/speech`) and the servers that copy it (LiteLLM, Kokoro…)."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Generator, Iterator
+from typing import Any
+
+from reader.audio.decode import Base64Feed, SniffingDecoder
+from reader.audio.format import CLOUD_PCM, AudioFormat, Pcm
+from reader.audio.sse import SseDecoder
+from reader.errors import StreamBroken, UsageError
+from reader.providers.base import AudioChunk, CancelToken, SpeechRequest, Voice
+from reader.providers.http import HttpApi, message_of
+
+OPENAI_URL = "https://api.openai.com/v1"
+VOICES = "alloy ash ballad coral echo fable onyx nova sage shimmer verse marin cedar".split()
+MODELS = ("gpt-4o-mini-tts", "tts-1", "tts-1-hd")
+# Models that neither take `instructions` nor stream SSE (providers.md §1).
+_CLASSIC = ("tts-1", "tts-1-hd")
+MAX_CHARS = 4096
+
+
+class OpenAISpeech:
+    """Streams `response_format=pcm` (s16le, 24 kHz): SSE deltas where the model can, raw
+    bytes otherwise. The response's Content-Type decides how it is read, whatever was
+    asked (proxies drop `stream_format`), and the bytes decide what they are (proxies
+    label PCM `audio/mpeg`)."""
+
+    concurrency = 2
+
+    def __init__(
+        self,
+        api: HttpApi,
+        provider_id: str = "openai",
+        display_name: str = "OpenAI",
+        compatible: bool = False,
+    ) -> None:
+        self.api = api
+        self.id = provider_id
+        self.display_name = display_name
+        self.needs_key = not compatible
+        self._compatible = compatible
+
+    def voices(self) -> list[Voice]:
+        if not self._compatible:
+            return [Voice(name, name.capitalize()) for name in VOICES]
+        data = self.api.get_json("/audio/voices")
+        items = data.get("voices", data) if isinstance(data, dict) else data
+        voices = []
+        for item in items if isinstance(items, list) else []:
+            if isinstance(item, str):
+                voices.append(Voice(item, item))
+            elif isinstance(item, dict) and isinstance(item.get("id"), str):
+                voices.append(Voice(item["id"], str(item.get("name") or item["id"])))
+        return voices
+
+    def models(self) -> list[str]:
+        if not self._compatible:
+            return list(MODELS)
+        data = self.api.get_json("/models")
+        items = data.get("data", []) if isinstance(data, dict) else []
+        return [str(m["id"]) for m in items if isinstance(m, dict) and "id" in m]
+
+    def default_voice(self) -> str:
+        return "alloy"
+
+    def default_model(self) -> str:
+        return "tts-1" if self._compatible else "gpt-4o-mini-tts"
+
+    def max_chars(self, model: str) -> int:
+        return MAX_CHARS
+
+    def audio_format(self, model: str) -> AudioFormat:
+        return CLOUD_PCM
+
+    def supports_instructions(self, model: str) -> bool:
+        return model not in _CLASSIC
+
+    def _body(self, request: SpeechRequest) -> dict[str, Any]:
+        model = request.model or self.default_model()
+        body: dict[str, Any] = {
+            "model": model,
+            "input": request.text,
+            "voice": request.voice,
+            "response_format": "pcm",
+            "speed": request.speed,
+        }
+        if request.instructions:
+            if not self.supports_instructions(model):
+                raise UsageError(f"{model} does not take instructions; use gpt-4o-mini-tts.")
+            body["instructions"] = request.instructions
+        if model not in _CLASSIC:
+            body["stream_format"] = "sse"
+        return body
+
+    def stream(
+        self, request: SpeechRequest, cancel: CancelToken
+    ) -> Generator[AudioChunk, None, None]:
+        body = self._body(request)
+        headers = {"Accept": "application/octet-stream, text/event-stream"}
+        with self.api.stream(
+            "POST", "/audio/speech", cancel, json_body=body, headers=headers
+        ) as response:
+            kind = response.headers.get("content-type", "").lower()
+            decoder = SniffingDecoder(CLOUD_PCM, source=self.display_name)
+            if "text/event-stream" in kind:
+                yield from self._from_sse(self.api.iter_bytes(response, cancel), decoder)
+                return
+            if "json" in kind:  # an error or a download link inside a 200
+                raise StreamBroken(f"{self.display_name} answered without audio.")
+            for piece in self.api.iter_bytes(response, cancel):
+                for block in decoder.decode(piece):
+                    yield AudioChunk(block, decoder.format or CLOUD_PCM)
+            for block in decoder.flush():
+                yield AudioChunk(block, decoder.format or CLOUD_PCM)
+
+    def _from_sse(
+        self, pieces: Iterator[bytes], decoder: SniffingDecoder
+    ) -> Generator[AudioChunk, None, None]:
+        # Everything here is local to this one response: two requests may stream at once.
+        events = SseDecoder()
+        feed = Base64Feed(decoder)
+        done = False
+        for piece in pieces:
+            for data in events.decode(piece):
+                more, blocks = self._event(data, feed)
+                yield from self._chunks(blocks, decoder)
+                if not more:
+                    done = True
+                    break
+            if done:
+                break
+        else:
+            for data in events.flush():
+                more, blocks = self._event(data, feed)
+                yield from self._chunks(blocks, decoder)
+                if not more:
+                    break
+        yield from self._chunks(feed.flush(), decoder)
+
+    @staticmethod
+    def _chunks(blocks: list[Pcm], decoder: SniffingDecoder) -> Iterator[AudioChunk]:
+        fmt = decoder.format or CLOUD_PCM
+        return (AudioChunk(block, fmt) for block in blocks)
+
+    def _event(self, data: str, feed: Base64Feed) -> tuple[bool, list[Pcm]]:
+        """One SSE event: (whether more may follow, the audio it carried)."""
+        if data.strip() == "[DONE]":
+            return False, []
+        try:
+            event = json.loads(data)
+        except ValueError:
+            raise StreamBroken(f"{self.display_name} sent an event that is not JSON.") from None
+        if not isinstance(event, dict):
+            return True, []
+        kind = str(event.get("type", ""))
+        if kind == "speech.audio.delta":
+            audio = event.get("audio")
+            if not isinstance(audio, str):
+                raise StreamBroken(f"{self.display_name} sent an audio event without audio.")
+            return True, feed.decode(audio)
+        if kind == "speech.audio.done":
+            return False, []
+        if "error" in kind or "error" in event:
+            said = message_of(data.encode())
+            raise StreamBroken(f"{self.display_name} failed mid-stream: {said}")
+        return True, []  # events we do not know are skipped

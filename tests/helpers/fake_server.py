@@ -1,0 +1,225 @@
+"""A loopback HTTP server that frames bytes exactly as OpenAI-style speech servers do.
+
+Real sockets, HTTP/1.1 keep-alive, chunked bodies cut at odd offsets. It serves real
+speech (the offline voice, resampled to 24 kHz) and records every request and the PCM
+it sent, so tests can compare what Reader wrote with what the server sent.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+import struct
+import threading
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
+
+import numpy as np
+
+# Cuts that split samples and lines: odd sizes, tiny and large.
+CUTS = (1, 3, 7, 333, 4093, 2, 9999, 5)
+
+
+@dataclass
+class Request:
+    method: str
+    path: str
+    headers: dict[str, str]
+    body: Any
+
+
+@dataclass
+class Failure:
+    """A canned answer for the next request(s) instead of speech."""
+
+    status: int
+    body: bytes = b""
+    headers: dict[str, str] = field(default_factory=dict)
+    content_type: str = "application/json"
+
+
+def speech_pcm(text: str) -> bytes:
+    """Real speech for `text`: the offline voice at 24 kHz, s16le mono."""
+    import soxr
+
+    from reader.providers.base import CancelToken, SpeechRequest
+    from reader.providers.registry import Registry
+
+    provider = _offline(Registry)
+    pcm = np.concatenate(
+        [c.pcm.reshape(-1) for c in provider.stream(SpeechRequest(text, "en-US"), CancelToken())]
+    )
+    return bytes(soxr.resample(pcm, 22_050, 24_000).astype("<i2").tobytes())
+
+
+_PROVIDER: Any = None
+_LOCK = threading.Lock()
+
+
+def _offline(registry: Any) -> Any:
+    global _PROVIDER
+    with _LOCK:
+        if _PROVIDER is None:
+            _PROVIDER = registry().create("offline")
+        return _PROVIDER
+
+
+class FakeSpeechServer(ThreadingHTTPServer):
+    daemon_threads = True
+
+    def __init__(self) -> None:
+        super().__init__(("127.0.0.1", 0), _Handler)
+        self.requests: list[Request] = []
+        self.sent: dict[str, bytes] = {}  # request text → the PCM sent for it
+        self.failures: list[Failure] = []
+        # raw | sse | sse-no-done | wav | mislabeled | drop
+        self.mode = "raw"
+        self.voices: Any = {
+            "voices": [
+                {"id": "af_heart", "name": "af_heart"},
+                {"id": "bm_george", "name": "bm_george"},
+            ]
+        }
+        self.models: Any = {"object": "list", "data": [{"id": "kokoro"}, {"id": "tts-1"}]}
+        self._thread = threading.Thread(target=self.serve_forever, daemon=True)
+
+    @property
+    def url(self) -> str:
+        host, port = self.server_address[:2]
+        return f"http://{host}:{port}/v1"
+
+    def __enter__(self) -> FakeSpeechServer:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.shutdown()
+        self.server_close()
+
+    def sent_pcm(self, text: str) -> np.ndarray:
+        """What was sent for the requests cut from `text`, in reading order (requests run
+        concurrently, so they may have been answered in another order)."""
+        inputs = sorted(self.sent, key=text.index)
+        return np.frombuffer(b"".join(self.sent[i] for i in inputs), dtype="<i2")
+
+
+class _Handler(BaseHTTPRequestHandler):
+    protocol_version = "HTTP/1.1"
+    server: FakeSpeechServer
+
+    def log_message(self, format: str, *args: Any) -> None:  # keep test output clean
+        pass
+
+    def _record(self) -> Any:
+        length = int(self.headers.get("content-length", 0))
+        raw = self.rfile.read(length) if length else b""
+        body = json.loads(raw) if raw else None
+        self.server.requests.append(
+            Request(self.command, self.path, {k.lower(): v for k, v in self.headers.items()}, body)
+        )
+        return body
+
+    def do_GET(self) -> None:
+        self._record()
+        if self._fail():
+            return
+        if self.path.endswith("/audio/voices"):
+            self._json(200, self.server.voices)
+        elif self.path.endswith("/models"):
+            self._json(200, self.server.models)
+        else:
+            self._json(404, {"detail": "Not Found"})
+
+    def do_POST(self) -> None:
+        body = self._record()
+        if self._fail():
+            return
+        if not self.path.endswith("/audio/speech"):
+            self._json(404, {"error": {"message": "Unknown path", "type": "invalid_request_error"}})
+            return
+        pcm = speech_pcm(body["input"])
+        mode = self.server.mode
+        sent = self.server.sent
+        if mode == "sse" or mode == "sse-no-done":
+            sent[body["input"]] = pcm
+            self._chunked("text/event-stream; charset=utf-8", self._sse(pcm, mode == "sse"))
+        elif mode == "wav":
+            sent[body["input"]] = pcm
+            self._chunked("audio/wav", _cut(_wav_header() + pcm))
+        elif mode == "drop":
+            sent[body["input"]] = pcm[: len(pcm) // 2 | 1]
+            self._chunked("audio/pcm", _cut(pcm[: len(pcm) // 2 | 1]), finish=False)
+            self.close_connection = True
+        else:
+            sent[body["input"]] = pcm
+            kind = "audio/mpeg" if mode == "mislabeled" else "audio/pcm"
+            self._chunked(kind, _cut(pcm))
+
+    def _fail(self) -> bool:
+        if not self.server.failures:
+            return False
+        failure = self.server.failures.pop(0)
+        self.send_response(failure.status)
+        self.send_header("Content-Type", failure.content_type)
+        self.send_header("Content-Length", str(len(failure.body)))
+        for name, value in failure.headers.items():
+            self.send_header(name, value)
+        self.end_headers()
+        self.wfile.write(failure.body)
+        return True
+
+    def _json(self, status: int, data: Any) -> None:
+        raw = json.dumps(data).encode()
+        self.send_response(status)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(raw)))
+        self.end_headers()
+        self.wfile.write(raw)
+
+    def _sse(self, pcm: bytes, done: bool) -> Iterator[bytes]:
+        # OpenAI's recorded speech SSE: data lines only, CRLF, 4096-byte deltas.
+        stream = b""
+        for i in range(0, len(pcm), 4096):
+            delta = base64.b64encode(pcm[i : i + 4096]).decode()
+            stream += (
+                b"data: "
+                + json.dumps({"type": "speech.audio.delta", "audio": delta}).encode()
+                + b"\r\n\r\n"
+            )
+        usage = {"input_tokens": 10, "output_tokens": 93, "total_tokens": 103}
+        stream += (
+            b"data: "
+            + json.dumps({"type": "speech.audio.done", "usage": usage}).encode()
+            + b"\r\n\r\n"
+        )
+        if done:
+            stream += b"data: [DONE]\r\n\r\n"
+        return _cut(stream)
+
+    def _chunked(self, content_type: str, pieces: Iterator[bytes], finish: bool = True) -> None:
+        self.send_response(200)
+        self.send_header("Content-Type", content_type)
+        self.send_header("Transfer-Encoding", "chunked")
+        self.end_headers()
+        for piece in pieces:
+            self.wfile.write(b"%x\r\n%s\r\n" % (len(piece), piece))
+            self.wfile.flush()
+        if finish:
+            self.wfile.write(b"0\r\n\r\n")
+
+
+def _cut(data: bytes) -> Iterator[bytes]:
+    position, index = 0, 0
+    while position < len(data):
+        size = CUTS[index % len(CUTS)]
+        yield data[position : position + size]
+        position += size
+        index += 1
+
+
+def _wav_header(rate: int = 24_000) -> bytes:
+    # What OpenAI streams: RIFF and data sizes 0xFFFFFFFF (providers.md §1).
+    fmt = struct.pack("<HHIIHH", 1, 1, rate, rate * 2, 2, 16)
+    return b"RIFF\xff\xff\xff\xffWAVEfmt " + struct.pack("<I", 16) + fmt + b"data\xff\xff\xff\xff"

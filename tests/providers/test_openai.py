@@ -1,0 +1,273 @@
+"""OpenAI speech and OpenAI-compatible servers, against the loopback server, through the CLI."""
+# ruff: noqa: E501  (error bodies are quoted verbatim, one per line)
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import numpy as np
+import pytest
+import soundfile
+
+from tests.helpers.fake_server import Failure, FakeSpeechServer
+
+TEXT = "Hello from the loopback server. This is a second sentence."
+KEY = "sk-loopback-KEY-0123456789abcdef"
+
+
+@pytest.fixture
+def server() -> Iterator[FakeSpeechServer]:
+    with FakeSpeechServer() as server:
+        yield server
+
+
+def reader(*args: str, stdin: str = "", env: dict[str, str] | None = None):
+    clean = {k: v for k, v in os.environ.items() if not k.endswith("_API_KEY")}
+    return subprocess.run(
+        [sys.executable, "-m", "reader", *args],
+        input=stdin,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        env={**clean, **(env or {})},
+    )
+
+
+def speak(server: FakeSpeechServer, out: Path, *extra: str, env: dict[str, str] | None = None):
+    return reader(
+        "speak",
+        "-p",
+        "openai-compatible",
+        "--base-url",
+        server.url,
+        "--no-play",
+        "-o",
+        str(out),
+        *extra,
+        TEXT,
+        env=env,
+    )
+
+
+def written(out: Path) -> np.ndarray:
+    data, rate = soundfile.read(out, dtype="int16")
+    assert rate == 24_000
+    return data
+
+
+@pytest.mark.parametrize(
+    ("mode", "model"),
+    [
+        ("raw", "tts-1"),
+        ("sse", "gpt-4o-mini-tts"),
+        ("sse-no-done", "gpt-4o-mini-tts"),
+        ("wav", "tts-1"),
+        ("mislabeled", "tts-1"),
+        ("raw", "gpt-4o-mini-tts"),
+    ],
+)
+def test_audio_is_sample_for_sample_what_the_server_sent(server, tmp_path, mode, model) -> None:
+    # "raw" with gpt-4o-mini-tts: SSE asked for, raw audio returned (a proxy dropped it).
+    server.mode = mode
+    out = tmp_path / "out.wav"
+    result = speak(server, out, "-m", model, "-v", "af_heart")
+    assert result.returncode == 0, result.stderr
+    assert np.array_equal(written(out), server.sent_pcm(TEXT))
+    posts = [r.body for r in server.requests if r.method == "POST"]
+    assert posts[0]["response_format"] == "pcm" and posts[0]["voice"] == "af_heart"
+    assert ("stream_format" in posts[0]) == (model == "gpt-4o-mini-tts")
+    assert sorted(p["input"] for p in posts) == [
+        "Hello from the loopback server.",
+        "This is a second sentence.",
+    ]
+
+
+def test_keys_set_for_the_server_is_sent_to_it_and_nowhere_else(tmp_path) -> None:
+    env = {"XDG_CONFIG_HOME": str(tmp_path / "config")}
+    with FakeSpeechServer() as first, FakeSpeechServer() as second:
+        saved = reader(
+            "keys", "set", "openai-compatible", "--base-url", first.url, stdin=KEY, env=env
+        )
+        assert saved.returncode == 0, saved.stderr
+        try:
+            result = speak(first, tmp_path / "a.wav", env=env)
+            assert result.returncode == 0, result.stderr
+            assert all(r.headers["authorization"] == f"Bearer {KEY}" for r in first.requests)
+            # The other server is a different host:port: it gets no key at all.
+            result = speak(second, tmp_path / "b.wav", env=env)
+            assert result.returncode == 0, result.stderr
+            assert second.requests and all(
+                "authorization" not in r.headers for r in second.requests
+            )
+            for request in second.requests:
+                assert KEY not in json.dumps(request.headers) + json.dumps(request.body)
+        finally:
+            reader("keys", "delete", "openai-compatible", "--base-url", first.url, env=env)
+
+
+def test_an_openai_key_never_goes_to_another_host(server, tmp_path) -> None:
+    env = {"OPENAI_API_KEY": KEY}
+    result = reader(
+        "speak",
+        "-p",
+        "openai",
+        "--base-url",
+        server.url,
+        "--no-play",
+        "-o",
+        str(tmp_path / "x.wav"),
+        TEXT,
+        env=env,
+    )
+    assert result.returncode == 3
+    assert "will not send your openai key to another server" in result.stderr
+    assert f"reader keys set openai --base-url {server.url}" in result.stderr
+    assert server.requests == []
+
+
+def test_openai_with_a_key_saved_for_the_host(server, tmp_path) -> None:
+    env = {"XDG_CONFIG_HOME": str(tmp_path / "config")}
+    assert (
+        reader("keys", "set", "openai", "--base-url", server.url, stdin=KEY, env=env).returncode
+        == 0
+    )
+    try:
+        out = tmp_path / "out.wav"
+        result = reader(
+            "speak",
+            "-p",
+            "openai",
+            "--base-url",
+            server.url,
+            "--no-play",
+            "-o",
+            str(out),
+            "--instructions",
+            "Calm and warm.",
+            TEXT,
+            env=env,
+        )
+        assert result.returncode == 0, result.stderr
+        body = server.requests[0].body
+        assert body["model"] == "gpt-4o-mini-tts" and body["instructions"] == "Calm and warm."
+        assert body["stream_format"] == "sse" and body["voice"] == "alloy"
+        assert server.requests[0].headers["authorization"] == f"Bearer {KEY}"
+        assert np.array_equal(written(out), server.sent_pcm(TEXT))
+    finally:
+        reader("keys", "delete", "openai", "--base-url", server.url, env=env)
+
+
+@pytest.mark.parametrize(
+    ("failure", "status", "message"),
+    [
+        (
+            Failure(
+                401,
+                b'{"error":{"message":"Incorrect API key provided","type":"invalid_request_error"}}',
+            ),
+            3,
+            "rejected the key (401: Incorrect API key provided)",
+        ),
+        (
+            Failure(
+                400,
+                b'{"detail":{"error":"invalid_model","message":"Unsupported model","type":"invalid_request_error"}}',
+            ),
+            4,
+            "refused the request (400: Unsupported model)",
+        ),
+        (
+            Failure(
+                422,
+                b'{"detail":[{"loc":["body","speed"],"msg":"Input should be less than 4","type":"x"}]}',
+            ),
+            4,
+            "Input should be less than 4",
+        ),
+        (Failure(404, b'{"error":"voice not found"}'), 4, "does not know that (voice not found)"),
+        (
+            Failure(
+                502, b"<html><body><h1>502 Bad Gateway</h1></body></html>", content_type="text/html"
+            ),
+            4,
+            "an HTML page instead of an API answer",
+        ),
+    ],
+)
+def test_errors_become_one_clear_line(server, tmp_path, failure, status, message) -> None:
+    server.failures = [failure] * 20  # every attempt fails
+    result = speak(server, tmp_path / "x.wav")
+    assert result.returncode == status, result.stderr
+    attempts = len(server.requests)
+    # 5xx is retried with backoff (4 attempts); a 4xx is the provider's final word.
+    assert attempts >= 4 if failure.status >= 500 else attempts <= 2
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and message in lines[0], result.stderr
+    assert "Traceback" not in result.stderr
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_429_waits_for_retry_after_then_succeeds(server, tmp_path) -> None:
+    body = (
+        b'{"error":{"message":"Rate limit reached","type":"requests","code":"rate_limit_exceeded"}}'
+    )
+    server.failures = [Failure(429, body, {"Retry-After": "1"})]
+    out = tmp_path / "out.wav"
+    result = speak(server, out)
+    assert result.returncode == 0, result.stderr
+    assert np.array_equal(written(out), server.sent_pcm(TEXT))
+
+
+def test_a_dropped_stream_is_a_clear_failure(server, tmp_path) -> None:
+    server.mode = "drop"
+    result = speak(server, tmp_path / "x.wav")
+    assert result.returncode == 4
+    assert "broke mid-response" in result.stderr
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_a_refused_connection_is_retried_then_reported(tmp_path) -> None:
+    with FakeSpeechServer() as server:
+        url = server.url
+    result = reader(
+        "speak",
+        "-p",
+        "openai-compatible",
+        "--base-url",
+        url,
+        "--no-play",
+        "-o",
+        str(tmp_path / "x.wav"),
+        "Hello.",
+    )
+    assert result.returncode == 4
+    assert "Cannot connect to The server at 127.0.0.1" in result.stderr
+
+
+def test_voices_of_a_kokoro_shaped_server(server) -> None:
+    result = reader("voices", "-p", "openai-compatible", "--base-url", server.url)
+    assert result.returncode == 0, result.stderr
+    assert [line.split("\t")[0] for line in result.stdout.splitlines()] == ["af_heart", "bm_george"]
+    server.voices = ["plain", "strings"]
+    result = reader("voices", "-p", "openai-compatible", "--base-url", server.url)
+    assert [line.split("\t")[0] for line in result.stdout.splitlines()] == ["plain", "strings"]
+
+
+def test_public_plain_http_is_refused(tmp_path) -> None:
+    result = reader(
+        "speak",
+        "-p",
+        "openai-compatible",
+        "--base-url",
+        "http://8.8.8.8/v1",
+        "--no-play",
+        "-o",
+        str(tmp_path / "x.wav"),
+        "Hi.",
+    )
+    assert result.returncode == 2 and "use https://" in result.stderr
