@@ -39,7 +39,9 @@ class Recorder:
         self.audio.append(block)
 
 
-def read(text: str, provider, speed: float = 20.0, **kwargs) -> tuple[Reading, Recorder]:
+def read(text: str, provider, speed: float = 4.0, **kwargs) -> tuple[Reading, Recorder]:
+    # 4x real time: the one-second queue is 250 ms of wall time, enough headroom on a
+    # loaded 2-core machine (at 20x, 50 ms was not, and underruns measured the load).
     recorder = Recorder()
     reading = Reading(
         text,

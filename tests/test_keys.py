@@ -16,6 +16,7 @@ from reader.errors import UsageError
 from reader.keys import KeyringUnavailable, KeyStore, account, host_of, mask
 from reader.redact import Redactor
 from tests.conftest import require
+from tests.helpers.fake_server import FakeSpeechServer
 
 KEY = "sk-test-KEY-0123456789-abcdefXYZ"
 
@@ -141,23 +142,47 @@ def test_nothing_written_or_logged_holds_the_key(secret_service, tmp_path: Path)
         "XDG_CACHE_HOME": str(tmp_path / "cache"),
         "OPENAI_API_KEY": "sk-env-SECRET-4242424242",
     }
-    outputs = [
-        reader("--verbose", "keys", "set", "openai", stdin=KEY, env=env),
-        reader(
-            "--verbose",
-            "keys",
-            "set",
-            "openai-compatible",
-            "--base-url",
-            "http://127.0.0.1:8880/v1",
-            stdin=KEY,
-            env=env,
-        ),
-        reader("--verbose", "keys", "list", env=env),
-        reader(
-            "--verbose", "speak", "--no-play", "-o", str(tmp_path / "out.wav"), "Hello.", env=env
-        ),
-    ]
+    with FakeSpeechServer() as server:
+        outputs = [
+            reader("--verbose", "keys", "set", "openai", stdin=KEY, env=env),
+            reader(
+                "--verbose",
+                "keys",
+                "set",
+                "openai-compatible",
+                "--base-url",
+                server.url,
+                stdin=KEY,
+                env=env,
+            ),
+            reader("--verbose", "keys", "list", env=env),
+            # A full reading that sends the key, exported, logged verbosely.
+            reader(
+                "--verbose",
+                "speak",
+                "-p",
+                "openai-compatible",
+                "--base-url",
+                server.url,
+                "--no-play",
+                "-o",
+                str(tmp_path / "cloud.flac"),
+                "Hello. Goodbye.",
+                env=env,
+            ),
+            reader(
+                "--verbose",
+                "speak",
+                "--no-play",
+                "-o",
+                str(tmp_path / "out.wav"),
+                "Hello.",
+                env=env,
+            ),
+        ]
+        posts = [r for r in server.requests if r.method == "POST"]
+        assert posts and all(r.headers.get("authorization") == f"Bearer {KEY}" for r in posts)
+        reader("keys", "delete", "openai-compatible", "--base-url", server.url, env=env)
     try:
         assert all(o.returncode == 0 for o in outputs), [o.stderr for o in outputs]
         written = [p for p in tmp_path.rglob("*") if p.is_file()]
@@ -172,9 +197,6 @@ def test_nothing_written_or_logged_holds_the_key(secret_service, tmp_path: Path)
                 assert secret not in output.stdout + output.stderr
     finally:
         reader("keys", "delete", "openai", env=env)
-        reader(
-            "keys", "delete", "openai-compatible", "--base-url", "http://127.0.0.1:8880/v1", env=env
-        )
 
 
 def private_bus(
