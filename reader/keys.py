@@ -21,7 +21,16 @@ class KeyInfo:
 
     provider: str
     env_var: str = ""
-    official_host: str = ""  # where the environment variable's key may be sent
+    official_host: str = ""  # the vendor's one server: its key is saved as just `provider`
+    # Other hosts the environment variable's key may go to (Azure: one host per resource).
+    env_host_suffixes: tuple[str, ...] = ()
+
+    def env_allowed(self, host: str | None) -> bool:
+        if not self.env_var:
+            return False
+        if host is None:
+            return bool(self.official_host)
+        return host == self.official_host or host.endswith(self.env_host_suffixes)
 
 
 # Providers that take a key. The environment variable is each vendor's usual one and is
@@ -32,7 +41,11 @@ KEYED_PROVIDERS: dict[str, KeyInfo] = {
         KeyInfo("openai", "OPENAI_API_KEY", "api.openai.com"),
         KeyInfo("openai-chat", "OPENAI_API_KEY", "api.openai.com"),
         KeyInfo("openai-compatible"),
-        KeyInfo("azure", "AZURE_OPENAI_API_KEY"),
+        KeyInfo(
+            "azure",
+            "AZURE_OPENAI_API_KEY",
+            env_host_suffixes=(".openai.azure.com", ".cognitiveservices.azure.com"),
+        ),
         KeyInfo("gemini", "GEMINI_API_KEY", "generativelanguage.googleapis.com"),
         KeyInfo("vertex"),
         KeyInfo("elevenlabs", "ELEVENLABS_API_KEY", "api.elevenlabs.io"),
@@ -124,7 +137,7 @@ class KeyStore:
         """The key for `provider` at `base_url`: the keyring's, else (for the provider's
         official host only) its environment variable's, else None."""
         name = account(provider, base_url)
-        env = self._env_key(provider, name)
+        env = self._env_key(provider, base_url)
         try:
             value = self._call("read the key", lambda backend: backend.get_password(SERVICE, name))
         except KeyringUnavailable:
@@ -136,9 +149,10 @@ class KeyStore:
             return ApiKey(value, "keyring", name)
         return env
 
-    def _env_key(self, provider: str, name: str) -> ApiKey | None:
+    def _env_key(self, provider: str, base_url: str | None) -> ApiKey | None:
         info = KEYED_PROVIDERS.get(provider)
-        if info is None or not info.env_var or name != provider:
+        host = host_of(base_url) if base_url else None
+        if info is None or not info.env_allowed(host):
             return None
         value = self._environ.get(info.env_var, "").strip()
         if not value:

@@ -35,12 +35,18 @@ class OpenAISpeech:
         provider_id: str = "openai",
         display_name: str = "OpenAI",
         compatible: bool = False,
+        params: dict[str, str] | None = None,
+        sse: bool = True,
+        deployment: str = "",
     ) -> None:
         self.api = api
         self.id = provider_id
         self.display_name = display_name
         self.needs_key = not compatible
         self._compatible = compatible
+        self._params = params  # Azure's api-version
+        self._sse = sse  # Azure's SSE support is unverified (providers.md §3): raw only
+        self._deployment = deployment
 
     def voices(self) -> list[Voice]:
         if not self._compatible:
@@ -66,6 +72,8 @@ class OpenAISpeech:
         return "alloy"
 
     def default_model(self) -> str:
+        if self._deployment:
+            return self._deployment
         return "tts-1" if self._compatible else "gpt-4o-mini-tts"
 
     def max_chars(self, model: str) -> int:
@@ -90,7 +98,7 @@ class OpenAISpeech:
             if not self.supports_instructions(model):
                 raise UsageError(f"{model} does not take instructions; use gpt-4o-mini-tts.")
             body["instructions"] = request.instructions
-        if model not in _CLASSIC:
+        if self._sse and model not in _CLASSIC:
             body["stream_format"] = "sse"
         return body
 
@@ -100,7 +108,7 @@ class OpenAISpeech:
         body = self._body(request)
         headers = {"Accept": "application/octet-stream, text/event-stream"}
         with self.api.stream(
-            "POST", "/audio/speech", cancel, json_body=body, headers=headers
+            "POST", "/audio/speech", cancel, json_body=body, headers=headers, params=self._params
         ) as response:
             kind = response.headers.get("content-type", "").lower()
             decoder = SniffingDecoder(CLOUD_PCM, source=self.display_name)

@@ -5,11 +5,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from reader.errors import KeyMissing, UsageError
-from reader.keys import KeyStore, host_of
+from reader.keys import KEYED_PROVIDERS, KeyStore, host_of
+from reader.providers.azure import azure_speech
 from reader.providers.base import Provider
 from reader.providers.espeak import EspeakEngine, OfflineProvider
+from reader.providers.gemini import GEMINI_URL, GeminiSpeech
 from reader.providers.http import HttpApi
 from reader.providers.openai import OPENAI_URL, OpenAISpeech
+from reader.providers.openai_chat import OpenAIChatAudio
 from reader.transport import check_transport
 
 
@@ -24,9 +27,18 @@ class ProviderInfo:
 _INFOS = (
     ProviderInfo(OfflineProvider.id, OfflineProvider.display_name, needs_key=False),
     ProviderInfo("openai", "OpenAI", needs_key=True),
+    ProviderInfo("openai-chat", "OpenAI chat audio", needs_key=True),
     ProviderInfo("openai-compatible", "OpenAI-compatible server", False, needs_base_url=True),
+    ProviderInfo("azure", "Azure OpenAI", needs_key=True, needs_base_url=True),
+    ProviderInfo("gemini", "Google Gemini", needs_key=True),
 )
-_ALIASES = {"espeak": "offline", "espeak-ng": "offline", "compatible": "openai-compatible"}
+_ALIASES = {
+    "espeak": "offline",
+    "espeak-ng": "offline",
+    "compatible": "openai-compatible",
+    "azure-openai": "azure",
+    "google": "gemini",
+}
 
 
 class Registry:
@@ -61,11 +73,28 @@ class Registry:
             if base_url:
                 raise UsageError("The offline voice takes no --base-url.")
             return OfflineProvider(EspeakEngine.shared())
-        if provider_id == "openai":
+        if provider_id in ("openai", "openai-chat"):
             url = base_url or OPENAI_URL
             check_transport(url)
-            api = HttpApi("OpenAI", "openai", url, self._auth("openai", url, required=True))
-            return OpenAISpeech(api)
+            # One OpenAI key serves both endpoints; it is saved under "openai".
+            auth = self._auth("openai", url, required=True)
+            if provider_id == "openai":
+                return OpenAISpeech(HttpApi("OpenAI", "openai", url, auth))
+            return OpenAIChatAudio(HttpApi("OpenAI", "openai", url, auth))
+        if provider_id == "gemini":
+            url = base_url or GEMINI_URL
+            check_transport(url)
+            key = self._key("gemini", url)
+            # The key goes in a header, never a `key=` query parameter (URLs get logged).
+            return GeminiSpeech(HttpApi("Gemini", "gemini", url, {"x-goog-api-key": key}))
+        if provider_id == "azure":
+            if not base_url:
+                raise UsageError(
+                    "azure needs --base-url, your deployment's address: "
+                    "https://RESOURCE.openai.azure.com/openai/deployments/DEPLOYMENT."
+                )
+            check_transport(base_url)
+            return azure_speech(base_url, self._key("azure", base_url))
         if not base_url:
             raise UsageError(
                 "openai-compatible needs --base-url, the server's address "
@@ -77,15 +106,23 @@ class Registry:
         return OpenAISpeech(api, "openai-compatible", name, compatible=True)
 
     def _auth(self, provider_id: str, base_url: str, required: bool = False) -> dict[str, str]:
+        if not required:
+            key = self._keys.get(provider_id, base_url) if self._keys is not None else None
+            return {"Authorization": f"Bearer {key.value}"} if key else {}  # Kokoro: no key
+        return {"Authorization": f"Bearer {self._key(provider_id, base_url)}"}
+
+    def _key(self, provider_id: str, base_url: str) -> str:
+        """The key saved (or in the environment) for exactly this server, else KeyMissing
+        saying how to provide one."""
         key = self._keys.get(provider_id, base_url) if self._keys is not None else None
         if key is not None:
-            return {"Authorization": f"Bearer {key.value}"}
-        if not required:
-            return {}  # local servers such as Kokoro take no key
-        if base_url.rstrip("/") == OPENAI_URL:
+            return key.value
+        info = KEYED_PROVIDERS[provider_id]
+        if info.env_allowed(host_of(base_url)):
             raise KeyMissing(
-                "No OpenAI key. Save one with `reader keys set openai` (it goes to the OS "
-                "keyring), or set OPENAI_API_KEY."
+                f"No {provider_id} key. Save one with `reader keys set {provider_id}"
+                f"{'' if host_of(base_url) == info.official_host else ' --base-url ' + base_url}`"
+                f" (it goes to the OS keyring), or set {info.env_var}."
             )
         raise KeyMissing(
             f"No key is saved for {host_of(base_url)}, and Reader will not send your "

@@ -15,6 +15,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
+from urllib.parse import urlsplit
 
 import numpy as np
 
@@ -74,6 +75,8 @@ class FakeSpeechServer(ThreadingHTTPServer):
         self.requests: list[Request] = []
         self.sent: dict[str, bytes] = {}  # request text → the PCM sent for it
         self.failures: list[Failure] = []
+        self.gemini_mime = "audio/L16;codec=pcm;rate=24000"
+        self.other_sent = False
         # raw | sse | sse-no-done | wav | mislabeled | drop
         self.mode = "raw"
         self.voices: Any = {
@@ -125,9 +128,9 @@ class _Handler(BaseHTTPRequestHandler):
         self._record()
         if self._fail():
             return
-        if self.path.endswith("/audio/voices"):
+        if urlsplit(self.path).path.endswith("/audio/voices"):
             self._json(200, self.server.voices)
-        elif self.path.endswith("/models"):
+        elif urlsplit(self.path).path.endswith("/models"):
             self._json(200, self.server.models)
         else:
             self._json(404, {"detail": "Not Found"})
@@ -136,7 +139,14 @@ class _Handler(BaseHTTPRequestHandler):
         body = self._record()
         if self._fail():
             return
-        if not self.path.endswith("/audio/speech"):
+        path = urlsplit(self.path).path
+        if path.endswith("/chat/completions"):
+            self._chat(body)
+            return
+        if ":streamGenerateContent" in path:
+            self._gemini(body)
+            return
+        if not path.endswith("/audio/speech"):
             self._json(404, {"error": {"message": "Unknown path", "type": "invalid_request_error"}})
             return
         pcm = speech_pcm(body["input"])
@@ -156,6 +166,58 @@ class _Handler(BaseHTTPRequestHandler):
             sent[body["input"]] = pcm
             kind = "audio/mpeg" if mode == "mislabeled" else "audio/pcm"
             self._chunked(kind, _cut(pcm))
+
+    def _chat(self, body: Any) -> None:
+        """OpenAI chat audio as recorded: LF lines, transcript before audio, chunks with
+        no `choices`, a usage chunk with `choices: []`, a last delta with only
+        `expires_at` and no finish_reason, then [DONE]."""
+        text = body["messages"][-1]["content"]
+        pcm = speech_pcm(text)
+        self.server.sent[text] = pcm
+        base = {"id": "c1", "object": "chat.completion.chunk", "created": 1, "model": "gpt-audio"}
+
+        def choice(delta: dict[str, Any]) -> dict[str, Any]:
+            return {**base, "choices": [{"index": 0, "delta": delta}]}
+
+        chunks: list[dict[str, Any]] = [
+            choice({"role": "assistant", "refusal": None}),
+            choice({"audio": {"id": "audio_1", "transcript": text[:5]}}),
+            {**base, "usage": None, "obfuscation": "x"},
+        ]
+        for i in range(0, len(pcm), 19_200):
+            chunks.append(
+                choice({"audio": {"data": base64.b64encode(pcm[i : i + 19_200]).decode()}})
+            )
+            chunks.append({**base, "obfuscation": "abc"})  # no choices at all
+        chunks.append({**base, "choices": [], "usage": {"prompt_tokens": 10, "total_tokens": 20}})
+        chunks.append(choice({"audio": {"expires_at": 1}}))
+        stream = b"".join(b"data: " + json.dumps(c).encode() + b"\n\n" for c in chunks)
+        self._chunked("text/event-stream", _cut(stream + b"data: [DONE]\n\n"))
+
+    def _gemini(self, body: Any) -> None:
+        text = body["contents"][0]["parts"][0]["text"]
+        mode = self.server.mode
+        if mode == "gemini-other" or (mode == "gemini-other-once" and not self.server.other_sent):
+            self.server.other_sent = True
+            empty = {"candidates": [{"content": {}, "finishReason": "OTHER", "index": 0}]}
+            self._chunked("text/event-stream", _sse_events([empty]))
+            return
+        pcm = speech_pcm(text)
+        if mode == "gemini-error":
+            pcm = pcm[: len(pcm) // 2]  # half the audio, then an error without `data:`
+        self.server.sent[text] = pcm
+        events = []
+        for i in range(0, len(pcm), 1800):
+            data = base64.b64encode(pcm[i : i + 1800]).decode()
+            part = {"inlineData": {"mimeType": self.server.gemini_mime, "data": data}}
+            events.append({"candidates": [{"content": {"role": "model", "parts": [part]}}]})
+        if mode == "gemini-error":
+            error = {"error": {"code": 500, "message": "Internal error.", "status": "INTERNAL"}}
+            tail = json.dumps(error, indent=2).encode() + b"\r\n"
+        else:
+            events.append({"candidates": [{"content": {"parts": []}, "finishReason": "STOP"}]})
+            tail = b""
+        self._chunked("text/event-stream", _cut(b"".join(_sse_events(events)) + tail))
 
     def _fail(self) -> bool:
         if not self.server.failures:
@@ -217,6 +279,10 @@ def _cut(data: bytes) -> Iterator[bytes]:
         yield data[position : position + size]
         position += size
         index += 1
+
+
+def _sse_events(events: list[Any]) -> Iterator[bytes]:
+    return _cut(b"".join(b"data: " + json.dumps(e).encode() + b"\r\n\r\n" for e in events))
 
 
 def _wav_header(rate: int = 24_000) -> bytes:

@@ -1,0 +1,157 @@
+"""OpenAI chat audio, Gemini and Azure against the loopback server, through the CLI."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+from urllib.parse import parse_qs, urlsplit
+
+import numpy as np
+import pytest
+
+from tests.helpers.fake_server import FakeSpeechServer
+from tests.providers.test_openai import reader, written
+
+TEXT = "Hello from the loopback server. This is a second sentence."
+KEY = "loopback-KEY-0123456789abcdef"
+
+
+@pytest.fixture
+def keyed(
+    tmp_path: Path,
+) -> Iterator[tuple[FakeSpeechServer, dict[str, str], list[tuple[str, str]]]]:
+    """A server, an environment with its own config folder, and keys to delete after."""
+    env = {"XDG_CONFIG_HOME": str(tmp_path / "config")}
+    saved: list[tuple[str, str]] = []
+    with FakeSpeechServer() as server:
+        yield server, env, saved
+    for provider, url in saved:
+        reader("keys", "delete", provider, "--base-url", url, env=env)
+
+
+def save_key(provider: str, url: str, env: dict[str, str], saved: list[tuple[str, str]]) -> None:
+    result = reader("keys", "set", provider, "--base-url", url, stdin=KEY, env=env)
+    assert result.returncode == 0, result.stderr
+    saved.append((provider, url))
+
+
+def speak(provider: str, url: str, out: Path, env: dict[str, str], *extra: str):
+    return reader(
+        "speak",
+        "-p",
+        provider,
+        "--base-url",
+        url,
+        "--no-play",
+        "-o",
+        str(out),
+        *extra,
+        TEXT,
+        env=env,
+    )
+
+
+def test_chat_audio_reads_delta_audio_and_ends_on_done(keyed, tmp_path) -> None:
+    server, env, saved = keyed
+    save_key("openai", server.url, env, saved)  # one OpenAI key serves both endpoints
+    out = tmp_path / "out.wav"
+    result = speak("openai-chat", server.url, out, env, "-v", "coral")
+    assert result.returncode == 0, result.stderr
+    assert np.array_equal(written(out), server.sent_pcm(TEXT))
+    body = server.requests[0].body
+    assert body["modalities"] == ["text", "audio"] and body["stream"] is True
+    assert body["audio"] == {"voice": "coral", "format": "pcm16"}
+    assert (
+        body["messages"][0]["role"] == "system"
+        and "word for word" in body["messages"][0]["content"]
+    )
+    assert server.requests[0].headers["authorization"] == f"Bearer {KEY}"
+
+
+@pytest.mark.parametrize(
+    "mime",
+    ["audio/L16;codec=pcm;rate=24000", "audio/l16; rate=24000; channels=1", "AUDIO/L16;RATE=24000"],
+)
+def test_gemini_streams_every_mime_spelling(keyed, tmp_path, mime) -> None:
+    server, env, saved = keyed
+    server.gemini_mime = mime
+    save_key("gemini", server.url, env, saved)
+    out = tmp_path / "out.wav"
+    result = speak("gemini", server.url, out, env, "-v", "Puck")
+    assert result.returncode == 0, result.stderr
+    assert np.array_equal(written(out), server.sent_pcm(TEXT))
+    request = server.requests[0]
+    assert request.path.split("?")[0].endswith(":streamGenerateContent")
+    query = parse_qs(urlsplit(request.path).query)
+    assert query == {"alt": ["sse"]}  # the key never rides in the URL
+    assert request.headers["x-goog-api-key"] == KEY and "authorization" not in request.headers
+    voice = request.body["generationConfig"]["speechConfig"]["voiceConfig"]
+    assert voice == {"prebuiltVoiceConfig": {"voiceName": "Puck"}}
+
+
+def test_gemini_retries_an_empty_other_once(keyed, tmp_path) -> None:
+    server, env, saved = keyed
+    server.mode = "gemini-other-once"
+    save_key("gemini", server.url, env, saved)
+    out = tmp_path / "out.wav"
+    result = speak("gemini", server.url, out, env)
+    assert result.returncode == 0, result.stderr
+    assert np.array_equal(written(out), server.sent_pcm(TEXT))
+
+
+def test_gemini_empty_twice_is_a_clear_error(keyed, tmp_path) -> None:
+    server, env, saved = keyed
+    server.mode = "gemini-other"
+    save_key("gemini", server.url, env, saved)
+    result = speak("gemini", server.url, tmp_path / "out.wav", env)
+    assert result.returncode == 4
+    assert "returned no audio twice (finishReason OTHER)" in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1
+    assert not (tmp_path / "out.wav").exists()
+
+
+def test_gemini_error_without_data_prefix_inside_the_stream(keyed, tmp_path) -> None:
+    server, env, saved = keyed
+    server.mode = "gemini-error"
+    save_key("gemini", server.url, env, saved)
+    result = speak("gemini", server.url, tmp_path / "out.wav", env)
+    assert result.returncode == 4
+    assert "Gemini had a server error (500: Internal error.)" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_azure_deployment_url_api_version_and_api_key(keyed, tmp_path) -> None:
+    server, env, saved = keyed
+    root = server.url.removesuffix("/v1")
+    url = f"{root}/openai/deployments/my-tts"
+    save_key("azure", url, env, saved)
+    out = tmp_path / "out.wav"
+    result = speak("azure", url, out, env, "-v", "nova")
+    assert result.returncode == 0, result.stderr
+    assert np.array_equal(written(out), server.sent_pcm(TEXT))
+    request = server.requests[0]
+    assert urlsplit(request.path).path == "/openai/deployments/my-tts/audio/speech"
+    assert parse_qs(urlsplit(request.path).query)["api-version"]
+    assert request.headers["api-key"] == KEY and "authorization" not in request.headers
+    assert request.body["model"] == "my-tts" and "stream_format" not in request.body
+
+
+def test_azure_error_envelope_with_a_string_code(keyed, tmp_path) -> None:
+    from tests.helpers.fake_server import Failure
+
+    server, env, saved = keyed
+    url = server.url.removesuffix("/v1") + "/openai/deployments/my-tts"
+    save_key("azure", url, env, saved)
+    body = (
+        b'{"error":{"code":"429","message":"Requests to the Audio Speech Operation have '
+        b'exceeded the call rate limit. Please retry after 1 second."}}'
+    )
+    server.failures = [Failure(429, body, {"retry-after": "0"})] * 20
+    result = speak("azure", url, tmp_path / "out.wav", env)
+    assert result.returncode == 4
+    assert "is rate limiting requests (Requests to the Audio Speech Operation" in result.stderr
+
+
+def test_azure_needs_its_deployment_address(tmp_path) -> None:
+    result = reader("speak", "-p", "azure", "--no-play", "-o", str(tmp_path / "x.wav"), "Hi.")
+    assert result.returncode == 2 and "azure needs --base-url" in result.stderr
