@@ -173,6 +173,9 @@ def _pick_voice(provider: Provider, wanted: str | None) -> str:
     for voice in voices:
         if voice.id.lower() == wanted.lower():
             return voice.id
+    named = [voice for voice in voices if voice.name.lower() == wanted.lower()]
+    if len(named) == 1:  # "Rachel" for an ElevenLabs voice id
+        return named[0].id
     names = [voice.id for voice in voices]
     shown = ", ".join(names[:_MAX_VOICES_SHOWN])
     more = len(names) - _MAX_VOICES_SHOWN

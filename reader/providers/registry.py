@@ -8,6 +8,7 @@ from reader.errors import KeyMissing, UsageError
 from reader.keys import KEYED_PROVIDERS, KeyStore, host_of
 from reader.providers.azure import azure_speech
 from reader.providers.base import Provider
+from reader.providers.elevenlabs import ELEVENLABS_URL, ElevenLabsSpeech
 from reader.providers.espeak import EspeakEngine, OfflineProvider
 from reader.providers.gemini import GEMINI_URL, GeminiSpeech
 from reader.providers.http import HttpApi
@@ -31,6 +32,7 @@ _INFOS = (
     ProviderInfo("openai-compatible", "OpenAI-compatible server", False, needs_base_url=True),
     ProviderInfo("azure", "Azure OpenAI", needs_key=True, needs_base_url=True),
     ProviderInfo("gemini", "Google Gemini", needs_key=True),
+    ProviderInfo("elevenlabs", "ElevenLabs", needs_key=True),
 )
 _ALIASES = {
     "espeak": "offline",
@@ -87,6 +89,11 @@ class Registry:
             key = self._key("gemini", url)
             # The key goes in a header, never a `key=` query parameter (URLs get logged).
             return GeminiSpeech(HttpApi("Gemini", "gemini", url, {"x-goog-api-key": key}))
+        if provider_id == "elevenlabs":
+            url = base_url or ELEVENLABS_URL
+            check_transport(url)
+            key = self._key("elevenlabs", url)
+            return ElevenLabsSpeech(HttpApi("ElevenLabs", "elevenlabs", url, {"xi-api-key": key}))
         if provider_id == "azure":
             if not base_url:
                 raise UsageError(

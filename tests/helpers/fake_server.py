@@ -76,6 +76,7 @@ class FakeSpeechServer(ThreadingHTTPServer):
         self.sent: dict[str, bytes] = {}  # request text → the PCM sent for it
         self.failures: list[Failure] = []
         self.gemini_mime = "audio/L16;codec=pcm;rate=24000"
+        self.char_frames: dict[str, list[int]] = {}
         self.other_sent = False
         # raw | sse | sse-no-done | wav | mislabeled | drop
         self.mode = "raw"
@@ -130,6 +131,24 @@ class _Handler(BaseHTTPRequestHandler):
             return
         if urlsplit(self.path).path.endswith("/audio/voices"):
             self._json(200, self.server.voices)
+        elif urlsplit(self.path).path == "/v1/voices":  # ElevenLabs
+            self._json(
+                200,
+                {
+                    "voices": [
+                        {
+                            "voice_id": "21m00Tcm4TlvDq8ikWAM",
+                            "name": "Rachel",
+                            "labels": {"gender": "female"},
+                        },
+                        {
+                            "voice_id": "pNInz6obpgDQGcFmaJgB",
+                            "name": "Adam",
+                            "labels": {"gender": "male"},
+                        },
+                    ]
+                },
+            )
         elif urlsplit(self.path).path.endswith("/models"):
             self._json(200, self.server.models)
         else:
@@ -145,6 +164,9 @@ class _Handler(BaseHTTPRequestHandler):
             return
         if ":streamGenerateContent" in path:
             self._gemini(body)
+            return
+        if path.startswith("/v1/text-to-speech/") and path.endswith("/stream/with-timestamps"):
+            self._elevenlabs(body)
             return
         if not path.endswith("/audio/speech"):
             self._json(404, {"error": {"message": "Unknown path", "type": "invalid_request_error"}})
@@ -218,6 +240,36 @@ class _Handler(BaseHTTPRequestHandler):
             events.append({"candidates": [{"content": {"parts": []}, "finishReason": "STOP"}]})
             tail = b""
         self._chunked("text/event-stream", _cut(b"".join(_sse_events(events)) + tail))
+
+    def _elevenlabs(self, body: Any) -> None:
+        """ElevenLabs' with-timestamps stream: one JSON object per line, each with its audio
+        and the start time of each of its characters."""
+        text = body["text"]
+        pcm = speech_pcm(text)
+        self.server.sent[text] = pcm
+        frames = len(pcm) // 2
+        per_char = frames / max(1, len(text))
+        self.server.char_frames[text] = [round(i * per_char) for i in range(len(text))]
+        lines = []
+        pieces = max(1, len(pcm) // 4800)
+        for n in range(pieces):
+            audio = pcm[n * len(pcm) // pieces // 2 * 2 : (n + 1) * len(pcm) // pieces // 2 * 2]
+            first, last = n * len(text) // pieces, (n + 1) * len(text) // pieces
+            starts = [self.server.char_frames[text][i] / 24_000 for i in range(first, last)]
+            alignment = {
+                "characters": list(text[first:last]),
+                "character_start_times_seconds": starts,
+                "character_end_times_seconds": starts,
+            }
+            lines.append(
+                {
+                    "audio_base64": base64.b64encode(audio).decode(),
+                    "alignment": alignment,
+                    "normalized_alignment": alignment,
+                }
+            )
+        stream = b"".join(json.dumps(line).encode() + b"\n" for line in lines)
+        self._chunked("application/json", _cut(stream))
 
     def _fail(self) -> bool:
         if not self.server.failures:

@@ -155,3 +155,62 @@ def test_azure_error_envelope_with_a_string_code(keyed, tmp_path) -> None:
 def test_azure_needs_its_deployment_address(tmp_path) -> None:
     result = reader("speak", "-p", "azure", "--no-play", "-o", str(tmp_path / "x.wav"), "Hi.")
     assert result.returncode == 2 and "azure needs --base-url" in result.stderr
+
+
+EL_MODELS = [
+    {
+        "model_id": "eleven_multilingual_v2",
+        "can_do_text_to_speech": True,
+        "maximum_text_length_per_request": 10_000,
+    },
+    {"model_id": "eleven_english_sts_v2", "can_do_text_to_speech": False},
+]
+
+
+def test_elevenlabs_streams_ndjson_with_the_key_header(keyed, tmp_path) -> None:
+    server, env, saved = keyed
+    server.models = EL_MODELS
+    root = server.url.removesuffix("/v1")
+    save_key("elevenlabs", root, env, saved)
+    out = tmp_path / "out.wav"
+    result = speak("elevenlabs", root, out, env, "-v", "Rachel")  # a voice by its name
+    assert result.returncode == 0, result.stderr
+    assert np.array_equal(written(out), server.sent_pcm(TEXT))
+    post = next(r for r in server.requests if r.method == "POST")
+    assert (
+        urlsplit(post.path).path == "/v1/text-to-speech/21m00Tcm4TlvDq8ikWAM/stream/with-timestamps"
+    )
+    assert parse_qs(urlsplit(post.path).query) == {"output_format": ["pcm_24000"]}
+    assert post.headers["xi-api-key"] == KEY and post.body["model_id"] == "eleven_multilingual_v2"
+    listed = reader("voices", "-p", "elevenlabs", "--base-url", root, env=env)
+    assert [line.split("\t")[:2] for line in listed.stdout.splitlines()] == [
+        ["21m00Tcm4TlvDq8ikWAM", "Rachel"],
+        ["pNInz6obpgDQGcFmaJgB", "Adam"],
+    ]
+
+
+def test_elevenlabs_character_timings_place_sentences_exactly(keyed) -> None:
+    from reader.engine import Reading
+    from reader.events import State, Voicing
+    from reader.keys import KeyStore
+    from reader.providers.registry import Registry
+    from reader.redact import Redactor
+
+    server, env, saved = keyed
+    server.models = EL_MODELS
+    root = server.url.removesuffix("/v1")
+    keys = KeyStore(Redactor(), environ={})
+    keys.save("elevenlabs", KEY, root)
+    saved.append(("elevenlabs", root))
+    provider = Registry(keys).create("elevenlabs", root)
+    text = "One. Two words come here. Three more words end it."
+    reading = Reading(text, provider, Voicing("21m00Tcm4TlvDq8ikWAM"), None)
+    reading.start()
+    assert reading.wait(30) and reading.state is State.FINISHED
+    first, second = "One.", "Two words come here. Three more words end it."
+    assert set(server.sent) == {first, second}
+    chunk_start = len(server.sent[first]) // 2
+    # Sentence 2 starts 21 characters into the second request: exactly the frame the
+    # server's alignment gave for that character.
+    offset = second.index("Three")
+    assert reading.timeline.start_of(2) == chunk_start + server.char_frames[second][offset]
