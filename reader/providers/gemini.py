@@ -52,18 +52,19 @@ class GeminiSpeech:
         self.api = api
         self.id = provider_id
         self.display_name = display_name
+        self.model_names: tuple[str, ...] = MODELS  # Vertex names them differently
 
     def voices(self) -> list[Voice]:
         return [Voice(name, name) for name in VOICES]
 
     def models(self) -> list[str]:
-        return list(MODELS)
+        return list(self.model_names)
 
     def default_voice(self) -> str:
         return "Kore"
 
     def default_model(self) -> str:
-        return MODELS[0]
+        return self.model_names[0]
 
     def max_chars(self, model: str) -> int:
         return MAX_CHARS

@@ -7,7 +7,7 @@ import email.utils
 import json
 import re
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import Any
 
 import httpx
@@ -42,10 +42,13 @@ class HttpApi:
         base_url: str,
         headers: dict[str, str] | None = None,
         stall_s: float = STALL_S,
+        auth: Callable[[], dict[str, str]] | None = None,
     ) -> None:
         self.name = name
         self.provider_id = provider_id
         self.base_url = base_url.rstrip("/")
+        # Headers computed per request, for tokens that expire during a long reading.
+        self._auth = auth
         self._client = httpx.Client(
             headers={"User-Agent": f"Reader/{__version__}", **(headers or {})},
             timeout=httpx.Timeout(stall_s, connect=_CONNECT_S),
@@ -70,6 +73,8 @@ class HttpApi:
         """A streaming response with a 2xx status; other statuses raise the typed error.
         Cancelling closes the response, which ends a blocked read at once."""
         url = self.base_url + path
+        if self._auth is not None:
+            headers = {**self._auth(), **(headers or {})}
         try:
             with self._client.stream(
                 method, url, json=json_body, params=params, headers=headers

@@ -14,6 +14,7 @@ from reader.providers.gemini import GEMINI_URL, GeminiSpeech
 from reader.providers.http import HttpApi
 from reader.providers.openai import OPENAI_URL, OpenAISpeech
 from reader.providers.openai_chat import OpenAIChatAudio
+from reader.providers.vertex import vertex_speech
 from reader.transport import check_transport
 
 
@@ -33,6 +34,7 @@ _INFOS = (
     ProviderInfo("azure", "Azure OpenAI", needs_key=True, needs_base_url=True),
     ProviderInfo("gemini", "Google Gemini", needs_key=True),
     ProviderInfo("elevenlabs", "ElevenLabs", needs_key=True),
+    ProviderInfo("vertex", "Vertex AI (Gemini)", needs_key=True),
 )
 _ALIASES = {
     "espeak": "offline",
@@ -94,6 +96,12 @@ class Registry:
             check_transport(url)
             key = self._key("elevenlabs", url)
             return ElevenLabsSpeech(HttpApi("ElevenLabs", "elevenlabs", url, {"xi-api-key": key}))
+        if provider_id == "vertex":
+            if base_url:
+                check_transport(base_url)
+            # An express-mode key saved for this server, else Google credentials.
+            saved = self._keys.get("vertex", base_url) if self._keys is not None else None
+            return vertex_speech(base_url, saved.value if saved else None)
         if provider_id == "azure":
             if not base_url:
                 raise UsageError(

@@ -214,3 +214,43 @@ def test_elevenlabs_character_timings_place_sentences_exactly(keyed) -> None:
     # server's alignment gave for that character.
     offset = second.index("Three")
     assert reading.timeline.start_of(2) == chunk_start + server.char_frames[second][offset]
+
+
+def test_vertex_express_mode_key_at_a_vertex_url(keyed, tmp_path) -> None:
+    server, env, saved = keyed
+    root = server.url.removesuffix("/v1") + "/v1beta1/publishers/google"
+    save_key("vertex", root, env, saved)
+    out = tmp_path / "out.wav"
+    result = speak("vertex", root, out, env, "-v", "Kore")
+    assert result.returncode == 0, result.stderr
+    assert np.array_equal(written(out), server.sent_pcm(TEXT))
+    request = server.requests[0]
+    assert urlsplit(request.path).path == (
+        "/v1beta1/publishers/google/models/gemini-2.5-flash-tts:streamGenerateContent"
+    )
+    assert request.headers["x-goog-api-key"] == KEY
+
+
+def test_vertex_without_credentials_says_how_to_get_them(tmp_path) -> None:
+    env = {"XDG_CONFIG_HOME": str(tmp_path / "config"), "GOOGLE_APPLICATION_CREDENTIALS": ""}
+    result = reader(
+        "speak", "-p", "vertex", "--no-play", "-o", str(tmp_path / "x.wav"), "Hi.", env=env
+    )
+    assert result.returncode == 3
+    assert "Vertex AI needs Google credentials" in result.stderr
+    assert "reader keys set vertex" in result.stderr
+
+
+def test_vertex_hosts_follow_the_location_rules() -> None:
+    from reader.providers.vertex import vertex_base
+
+    assert vertex_base("p", "global").startswith(
+        "https://aiplatform.googleapis.com/v1beta1/projects/p/"
+    )
+    assert vertex_base("p", "us").startswith("https://aiplatform.us.rep.googleapis.com/")
+    assert vertex_base("p", "europe-west4").startswith(
+        "https://europe-west4-aiplatform.googleapis.com/"
+    )
+    assert (
+        vertex_base(None, "global") == "https://aiplatform.googleapis.com/v1beta1/publishers/google"
+    )
