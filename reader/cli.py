@@ -17,7 +17,7 @@ from reader.audio.export import AudioFileWriter, check_output_path
 from reader.audio.format import AudioFormat, Pcm
 from reader.audio.output import check_output_device, device_output
 from reader.engine import Reading
-from reader.errors import Interrupted, ReaderError, UsageError
+from reader.errors import Interrupted, NotFound, ReaderError, UsageError
 from reader.events import Event, Progress, Retrying, State, Voicing
 from reader.keys import KeyStore
 from reader.logs import setup_logging
@@ -230,12 +230,34 @@ def _speak(args: argparse.Namespace, registry: Registry, settings: Settings) -> 
         progress.clear()
     if reading.state is not State.FINISHED:
         saver.discard()
-        raise reading.error or ReaderError("The reading stopped before the end.")
+        error = reading.error or ReaderError("The reading stopped before the end.")
+        if isinstance(error, NotFound):
+            raise NotFound(f"{error} {_what_exists(provider)}".strip()) from None
+        raise error
     saver.commit()
     frames = reading.delivered_frames
     seconds = frames / reading.audio_format.sample_rate
     log.info("read %d frames (%.2f s) with %d underruns", frames, seconds, reading.buffer.underruns)
     return 0
+
+
+def _what_exists(provider: Provider) -> str:
+    """The voices and models a provider can list, to follow a 404 ("unknown voice")."""
+    known = []
+    for label, listing in (("Voices", provider.voices), ("models", provider.models)):
+        try:
+            names = [getattr(item, "id", item) for item in listing()]
+        except ReaderError:
+            continue  # the list is a courtesy; the error stands without it
+        if names:
+            shown = ", ".join(str(n) for n in names[:_MAX_VOICES_SHOWN])
+            more = (
+                f" and {len(names) - _MAX_VOICES_SHOWN} more"
+                if len(names) > _MAX_VOICES_SHOWN
+                else ""
+            )
+            known.append(f"{label}: {shown}{more}")
+    return ("; ".join(known) + ".") if known else ""
 
 
 def _raise_interrupt(signum: int, frame: FrameType | None) -> None:

@@ -148,7 +148,8 @@ def error_for(api: HttpApi, status: int, body: bytes, headers: httpx.Headers) ->
         return NotFound(f"{name} does not know that ({said}).")
     if status == 429:
         wait = retry_after(headers, body)
-        return RateLimited(f"{name} is rate limiting requests ({said}).", wait)
+        asked = f" It asked to wait {wait:.0f} s." if wait else ""
+        return RateLimited(f"{name} is rate limiting requests ({said}).{asked}", wait)
     if 400 <= status < 500:
         return BadRequest(f"{name} refused the request ({status}: {said}).")
     return ProviderUnavailable(f"{name} had a server error ({status}: {said}).")

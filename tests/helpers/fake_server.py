@@ -39,6 +39,7 @@ class Failure:
     body: bytes = b""
     headers: dict[str, str] = field(default_factory=dict)
     content_type: str = "application/json"
+    method: str = ""  # only requests with this method ("" for all)
 
 
 def speech_pcm(text: str) -> bytes:
@@ -272,9 +273,10 @@ class _Handler(BaseHTTPRequestHandler):
         self._chunked("application/json", _cut(stream))
 
     def _fail(self) -> bool:
-        if not self.server.failures:
+        failures = self.server.failures
+        if not failures or failures[0].method not in ("", self.command):
             return False
-        failure = self.server.failures.pop(0)
+        failure = failures.pop(0)
         self.send_response(failure.status)
         self.send_header("Content-Type", failure.content_type)
         self.send_header("Content-Length", str(len(failure.body)))

@@ -212,6 +212,23 @@ def test_errors_become_one_clear_line(server, tmp_path, failure, status, message
     assert list(tmp_path.iterdir()) == []
 
 
+def test_404_lists_what_the_server_has(server, tmp_path) -> None:
+    server.failures = [Failure(404, b'{"detail":"Voice not found: af_nobody"}', method="POST")] * 4
+    result = speak(server, tmp_path / "x.wav")
+    assert result.returncode == 4
+    line = result.stderr.strip()
+    assert "does not know that (Voice not found: af_nobody)" in line
+    assert "Voices: af_heart, bm_george; models: kokoro, tts-1." in line
+
+
+def test_429_that_persists_says_how_long_the_provider_asked_to_wait(server, tmp_path) -> None:
+    body = b'{"error":{"message":"Rate limit reached","type":"requests"}}'
+    server.failures = [Failure(429, body, {"retry-after-ms": "200"})] * 20
+    result = speak(server, tmp_path / "x.wav")
+    assert result.returncode == 4
+    assert "rate limiting requests (Rate limit reached). It asked to wait 0 s." in result.stderr
+
+
 def test_429_waits_for_retry_after_then_succeeds(server, tmp_path) -> None:
     body = (
         b'{"error":{"message":"Rate limit reached","type":"requests","code":"rate_limit_exceeded"}}'
