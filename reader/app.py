@@ -69,4 +69,5 @@ def run_gui(redactor: Redactor, read_clipboard: bool = False, read_selection: bo
 
     status = app.exec()
     player.stop()
+    registry.close()
     return int(status)

@@ -119,6 +119,8 @@ def main(argv: list[str] | None = None) -> int:
         return Interrupted.exit_code
     except BrokenPipeError:
         return 0
+    finally:
+        registry.close()
 
 
 def _provider(

@@ -224,12 +224,14 @@ class Reading:
     def _play_from(self, first_sentence: int) -> None:
         self._fetcher.new_pass()
         limit = self._provider.max_chars(self._voicing.model)
-        slots = [ChunkSlot(c) for c in plan_chunks(self.sentences[first_sentence:], limit)]
-        self._slots = slots
-        for index in range(len(slots)):
+        plan = plan_chunks(self.sentences[first_sentence:], limit, single=self._fetcher.buffering)
+        self._slots = [ChunkSlot(c) for c in plan]
+        index = 0
+        while index < len(self._slots):  # the plan may be cut finer as it plays
             self._current_slot = index
             self._schedule()
-            self._stream_slot(slots[index])
+            self._stream_slot(self._slots[index])
+            index += 1
         self._playback.end()
         self._start(force=True)  # a text shorter than the device buffer still plays
         while not self._playback.wait_until_finished(_POLL_S):
@@ -345,6 +347,36 @@ class Reading:
             self._emit(BufferingChanged(dry))
 
     def _schedule(self) -> None:
+        if self._fetcher.buffering:
+            self._one_sentence_per_request()
         lookahead = self._playback.format.frames(self._lookahead_s)
         queued = self._playback.queued_frames()
         self._fetcher.schedule(self._slots, self._current_slot, queued, lookahead)
+
+    def _one_sentence_per_request(self) -> None:
+        """Behind a server that holds every response until the whole request is ready,
+        cut what has not produced audio yet into one sentence per request, so the next
+        sound waits for one sentence's synthesis, not a paragraph's. Only whole
+        sentences are re-planned, so nothing is requested twice."""
+        slots = self._slots
+        for index in range(self._current_slot + 1, len(slots)):
+            slot = slots[index]
+            if slot.received_frames or (slot.started and slot.done):
+                continue
+            starts_sentence = slot.chunk.starts[0] == 0 and (
+                slots[index - 1].chunk.sentences[-1] != slot.chunk.sentences[0]
+            )
+            if not starts_sentence:
+                continue
+            tail = slots[index:]
+            if all(len(s.chunk.sentences) == 1 for s in tail):
+                return  # already one sentence each
+            if any(s.received_frames for s in tail):
+                return
+            for old in tail:
+                old.cancel.cancel()
+            first = slot.chunk.sentences[0]
+            limit = self._provider.max_chars(self._voicing.model)
+            plan = plan_chunks(self.sentences[first:], limit, single=True)
+            self._slots = slots[:index] + [ChunkSlot(c) for c in plan]
+            return

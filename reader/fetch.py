@@ -6,6 +6,7 @@ import contextlib
 import logging
 import queue
 import threading
+import time
 from collections.abc import Callable
 
 from reader.errors import ProviderUnavailable, RateLimited, ReaderError, StreamBroken
@@ -28,6 +29,9 @@ class ChunkSlot:
         self.done = False
         self.received_frames = 0  # written by the worker only
         self.pushed_frames = 0  # written by the pump only
+        self.cancel = CancelToken()
+        # When the request went out, and when its first and last audio arrived.
+        self.requested_at = self.first_at = self.last_at = 0.0
 
 
 class Fetcher:
@@ -45,6 +49,10 @@ class Fetcher:
         self._emit = on_event
         self.cancel = CancelToken()
         self._workers: list[threading.Thread] = []
+        # Set once a response showed the server sends nothing until a whole request is
+        # synthesized (a buffering proxy); read by the engine to request one sentence at
+        # a time from then on.
+        self.buffering = False
 
     def new_pass(self) -> None:
         """Cancel what is in flight and start a fresh set of requests."""
@@ -76,9 +84,10 @@ class Fetcher:
 
     def _launch(self, slot: ChunkSlot) -> None:
         slot.started = True
+        self.cancel.on_cancel(slot.cancel.cancel)  # the pass's cancel reaches every slot
         worker = threading.Thread(
             target=self._fetch,
-            args=(slot, self.cancel),
+            args=(slot, slot.cancel),
             name=f"fetch-{slot.chunk.index}",
             daemon=True,
         )
@@ -95,12 +104,17 @@ class Fetcher:
         try:
             while True:
                 try:
+                    slot.requested_at = time.monotonic()
                     with contextlib.closing(self._provider.stream(request, cancel)) as stream:
                         for audio in stream:
                             if cancel.cancelled:
                                 return
+                            if len(audio.pcm):
+                                slot.last_at = time.monotonic()
+                                slot.first_at = slot.first_at or slot.last_at
                             slot.received_frames += len(audio.pcm)
                             slot.queue.put(audio)
+                    self._notice_buffering(slot, audio_rate=self._rate(slot))
                     return
                 except (ProviderUnavailable, RateLimited) as error:
                     # Only a request that gave no audio yet is retried here; nothing is
@@ -113,10 +127,34 @@ class Fetcher:
                     if cancel.wait(wait):
                         return
         except ReaderError as error:
-            slot.queue.put(error)
+            if not cancel.cancelled:
+                slot.queue.put(error)
         except Exception as error:
+            if cancel.cancelled:
+                return  # a request torn down mid-read fails in many ways; it was wanted gone
             log.exception("fetching chunk %d failed", slot.chunk.index)
             slot.queue.put(StreamBroken(f"{self._provider.display_name} failed: {error}"))
         finally:
             slot.done = True
             slot.queue.put(None)
+
+    def _rate(self, slot: ChunkSlot) -> int:
+        return self._provider.audio_format(self._voicing.model).sample_rate
+
+    def _notice_buffering(self, slot: ChunkSlot, audio_rate: int) -> None:
+        """A streaming server sends audio about as fast as it synthesizes it; a buffering
+        proxy sends nothing for the whole synthesis, then everything at once."""
+        audio_s = slot.received_frames / audio_rate
+        waited = slot.first_at - slot.requested_at
+        delivery = slot.last_at - slot.first_at
+        if audio_s >= 0.5 and waited >= 0.2 and delivery <= audio_s / 4 and waited >= 2 * delivery:
+            if not self.buffering:
+                log.info(
+                    "%s sent nothing for %.2f s, then %.1f s of audio in %.2f s: it buffers "
+                    "whole requests; asking one sentence at a time",
+                    self._provider.display_name,
+                    waited,
+                    audio_s,
+                    delivery,
+                )
+            self.buffering = True

@@ -169,11 +169,16 @@ def _word_before(text: str, position: int) -> str:
 
 
 def plan_chunks(
-    sentences: Sequence[Sentence], max_chars: int, ramp: Sequence[int] = (250, 600, 1500)
+    sentences: Sequence[Sentence],
+    max_chars: int,
+    ramp: Sequence[int] = (250, 600, 1500),
+    single: bool = False,
 ) -> list[Chunk]:
     """Group sentences into provider requests of at most `max_chars` characters.
 
-    The first chunk is a single sentence so that audio starts as early as possible; later
+    With `single`, every chunk is one sentence (for servers that send nothing until a
+    whole request is synthesized). Otherwise the first chunk is a single sentence so
+    that audio starts as early as possible; later
     chunks grow along `ramp` (soft targets in characters) up to `max_chars`, so the
     provider has time to synthesize each while the previous one plays. A sentence longer
     than `max_chars` is cut at the best break (clause punctuation, then white space).
@@ -185,7 +190,7 @@ def plan_chunks(
     owners: list[int] = []
 
     def target() -> int:
-        if not chunks:
+        if not chunks or single:
             return 0  # one sentence (or one piece of it) only
         return min(max_chars, ramp[min(len(chunks) - 1, len(ramp) - 1)])
 

@@ -57,3 +57,13 @@ def pytest_configure(config: pytest.Config) -> None:
     # Under the test bed Qt draws on Xvfb; elsewhere (a quick local run) offscreen.
     if not os.environ.get("DISPLAY"):
         os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+
+@pytest.fixture
+def registry():  # type: ignore[no-untyped-def]
+    """A provider registry whose providers (and their connections) are closed afterwards."""
+    from reader.providers.registry import Registry
+
+    made = Registry()
+    yield made
+    made.close()

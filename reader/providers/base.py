@@ -110,3 +110,7 @@ class Provider(Protocol):
     def stream(
         self, request: SpeechRequest, cancel: CancelToken
     ) -> Generator[AudioChunk, None, None]: ...
+
+    def close(self) -> None:
+        """Release connections (the HTTP client); the provider is not used afterwards."""
+        ...

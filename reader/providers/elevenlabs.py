@@ -44,6 +44,9 @@ class ElevenLabsSpeech:
         self._limits: dict[str, int] | None = None
         self._lock = threading.Lock()
 
+    def close(self) -> None:
+        self.api.close()
+
     def voices(self) -> list[Voice]:
         data = self.api.get_json("/v1/voices")
         voices = []

@@ -229,6 +229,9 @@ class OfflineProvider:
             self._engine_instance = EspeakEngine.shared()
         return self._engine_instance
 
+    def close(self) -> None:
+        pass  # the engine is shared by the whole process
+
     def voices(self) -> list[Voice]:
         return self._engine.voices()
 

@@ -54,6 +54,9 @@ class GeminiSpeech:
         self.display_name = display_name
         self.model_names: tuple[str, ...] = MODELS  # Vertex names them differently
 
+    def close(self) -> None:
+        self.api.close()
+
     def voices(self) -> list[Voice]:
         return [Voice(name, name) for name in VOICES]
 

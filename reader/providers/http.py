@@ -109,6 +109,12 @@ class HttpApi:
             if cancel.cancelled:
                 return
             raise self._transport_error(error, mid_stream=True) from None
+        except Exception:
+            # Closing a response from another thread (cancel) can surface as any error
+            # inside httpx, a bare ConnectionResetError among them: that is the cancel.
+            if cancel.cancelled:
+                return
+            raise
 
     def _transport_error(self, error: httpx.HTTPError, mid_stream: bool = False) -> ProviderError:
         host = httpx.URL(self.base_url).host

@@ -48,6 +48,9 @@ class OpenAISpeech:
         self._sse = sse  # Azure's SSE support is unverified (providers.md §3): raw only
         self._deployment = deployment
 
+    def close(self) -> None:
+        self.api.close()
+
     def voices(self) -> list[Voice]:
         if not self._compatible:
             return [Voice(name, name.capitalize()) for name in VOICES]

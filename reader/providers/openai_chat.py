@@ -35,6 +35,9 @@ class OpenAIChatAudio:
     def __init__(self, api: HttpApi) -> None:
         self.api = api
 
+    def close(self) -> None:
+        self.api.close()
+
     def voices(self) -> list[Voice]:
         return [Voice(name, name.capitalize()) for name in VOICES]
 

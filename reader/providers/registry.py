@@ -51,6 +51,13 @@ class Registry:
 
     def __init__(self, keys: KeyStore | None = None) -> None:
         self._keys = keys
+        self._made: list[Provider] = []
+
+    def close(self) -> None:
+        """Close every provider this registry made (their HTTP connections)."""
+        made, self._made = self._made, []
+        for provider in made:
+            provider.close()
 
     def infos(self) -> list[ProviderInfo]:
         return list(_INFOS)
@@ -72,7 +79,11 @@ class Registry:
         return OfflineProvider.id
 
     def create(self, provider_id: str, base_url: str | None = None) -> Provider:
-        provider_id = self.resolve(provider_id)
+        provider = self._create(self.resolve(provider_id), base_url)
+        self._made.append(provider)
+        return provider
+
+    def _create(self, provider_id: str, base_url: str | None) -> Provider:
         if provider_id == "offline":
             if base_url:
                 raise UsageError("The offline voice takes no --base-url.")

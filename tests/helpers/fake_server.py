@@ -11,6 +11,7 @@ import base64
 import json
 import struct
 import threading
+import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -77,6 +78,7 @@ class FakeSpeechServer(ThreadingHTTPServer):
         self.sent: dict[str, bytes] = {}  # request text → the PCM sent for it
         self.failures: list[Failure] = []
         self.gemini_mime = "audio/L16;codec=pcm;rate=24000"
+        self.synthesis_speed = 4.0  # for the buffering proxy
         self.char_frames: dict[str, list[int]] = {}
         self.other_sent = False
         # raw | sse | sse-no-done | wav | mislabeled | drop
@@ -181,6 +183,14 @@ class _Handler(BaseHTTPRequestHandler):
         elif mode == "wav":
             sent[body["input"]] = pcm
             self._chunked("audio/wav", _cut(_wav_header() + pcm))
+        elif mode == "buffering":
+            # A LiteLLM-style proxy: the first byte only after the whole clip is ready
+            # (synthesis at `synthesis_speed` x real time), then 8192-byte pieces, labelled
+            # audio/mpeg whatever they are, stream_format ignored.
+            sent[body["input"]] = pcm
+            time.sleep(len(pcm) / 2 / 24_000 / self.server.synthesis_speed)
+            pieces = (pcm[i : i + 8192] for i in range(0, len(pcm), 8192))
+            self._chunked("audio/mpeg", pieces)
         elif mode == "drop":
             sent[body["input"]] = pcm[: len(pcm) // 2 | 1]
             self._chunked("audio/pcm", _cut(pcm[: len(pcm) // 2 | 1]), finish=False)
@@ -313,6 +323,12 @@ class _Handler(BaseHTTPRequestHandler):
         if done:
             stream += b"data: [DONE]\r\n\r\n"
         return _cut(stream)
+
+    def handle(self) -> None:
+        try:
+            super().handle()
+        except (BrokenPipeError, ConnectionResetError):
+            pass  # the client hung up (a cancelled request): normal, not a server error
 
     def _chunked(self, content_type: str, pieces: Iterator[bytes], finish: bool = True) -> None:
         self.send_response(200)

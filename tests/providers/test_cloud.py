@@ -202,11 +202,15 @@ def test_elevenlabs_character_timings_place_sentences_exactly(keyed) -> None:
     keys = KeyStore(Redactor(), environ={})
     keys.save("elevenlabs", KEY, root)
     saved.append(("elevenlabs", root))
-    provider = Registry(keys).create("elevenlabs", root)
+    registry = Registry(keys)
+    provider = registry.create("elevenlabs", root)
     text = "One. Two words come here. Three more words end it."
     reading = Reading(text, provider, Voicing("21m00Tcm4TlvDq8ikWAM"), None)
     reading.start()
-    assert reading.wait(30) and reading.state is State.FINISHED
+    try:
+        assert reading.wait(30) and reading.state is State.FINISHED
+    finally:
+        registry.close()
     first, second = "One.", "Two words come here. Three more words end it."
     assert set(server.sent) == {first, second}
     chunk_start = len(server.sent[first]) // 2

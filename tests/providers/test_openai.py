@@ -7,6 +7,7 @@ import json
 import os
 import subprocess
 import sys
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -288,3 +289,64 @@ def test_public_plain_http_is_refused(tmp_path) -> None:
         "Hi.",
     )
     assert result.returncode == 2 and "use https://" in result.stderr
+
+
+def test_behind_a_buffering_proxy_audio_starts_after_the_first_sentence(server, registry) -> None:
+    from reader.audio.output import clock_output
+    from reader.engine import Reading
+    from reader.events import Started, Voicing
+
+    server.mode = "buffering"
+    server.synthesis_speed = 2.0
+    first = "A short opening."
+    rest = " ".join(
+        f"Then sentence number {n} follows, a good deal longer than the first." for n in range(6)
+    )
+    started: list[float] = []
+    provider = registry.create("openai-compatible", server.url)
+    reading = Reading(
+        f"{first} {rest}",
+        provider,
+        Voicing("af_heart"),
+        clock_output(8.0),
+        on_event=lambda e: started.append(time.monotonic()) if isinstance(e, Started) else None,
+    )
+    began = time.monotonic()
+    reading.start()
+    assert reading.wait(60)
+    seconds = {text: len(pcm) / 2 / 24_000 for text, pcm in server.sent.items()}
+    first_synthesis = seconds[first] / server.synthesis_speed
+    whole_synthesis = sum(seconds.values()) / server.synthesis_speed
+    heard_after = started[0] - began
+    # The proxy held each request until its clip was ready: the first request was one
+    # sentence, so sound began after that sentence's synthesis, not the whole text's.
+    assert heard_after < first_synthesis + 0.5, (heard_after, first_synthesis)
+    assert heard_after < whole_synthesis / 3, (heard_after, whole_synthesis)
+
+
+def test_a_buffering_proxy_is_noticed_and_then_asked_one_sentence_at_a_time(
+    server, registry
+) -> None:
+    from reader.audio.output import clock_output
+    from reader.engine import Reading
+    from reader.events import State, Voicing
+
+    server.mode = "buffering"
+    server.synthesis_speed = 6.0  # the proxy synthesizes at 4x the speed playback consumes
+    first = "A short opening sentence here."
+    rest = [
+        f"Then sentence number {n} follows, a fair bit longer than the first." for n in range(4)
+    ]
+    provider = registry.create("openai-compatible", server.url)
+    reading = Reading(" ".join([first, *rest]), provider, Voicing("af_heart"), clock_output(1.5))
+    reading.start()
+    assert reading.wait(60) and reading.state is State.FINISHED
+    # After the first (one-sentence) answer showed the proxy holds whole clips, what had
+    # not sounded yet was asked one sentence per request, and nothing went silent.
+    answered = [r.body["input"] for r in server.requests if r.method == "POST"]
+    assert set(rest) <= set(answered), answered
+    assert reading.buffer.underruns == 0
+    # Each sentence was played exactly once: what was delivered is the opening plus the
+    # four one-sentence answers (the multi-sentence request was cancelled unheard).
+    frames = sum(len(server.sent[text]) // 2 for text in [first, *rest])
+    assert reading.delivered_frames == frames
