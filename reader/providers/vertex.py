@@ -13,7 +13,7 @@ from reader.providers.http import HttpApi
 MODELS = ("gemini-2.5-flash-tts", "gemini-2.5-pro-tts")
 _SCOPE = "https://www.googleapis.com/auth/cloud-platform"
 _NEEDS_CREDENTIALS = (
-    "Vertex AI needs Google credentials: install the extra (pip install 'reader[vertex]') "
+    "Vertex AI needs Google credentials: install google-auth (pip install google-auth) "
     "and run `gcloud auth application-default login` or set GOOGLE_APPLICATION_CREDENTIALS "
     "to a service-account file; or save an express-mode API key with `reader keys set vertex`."
 )
