@@ -16,6 +16,7 @@ from reader.errors import UsageError
 from reader.keys import KeyringUnavailable, KeyStore, account, host_of, mask
 from reader.redact import Redactor
 from tests.conftest import require
+from tests.helpers.cli import reader
 from tests.helpers.fake_server import FakeSpeechServer
 
 KEY = "sk-test-KEY-0123456789-abcdefXYZ"
@@ -44,17 +45,6 @@ def store(secret_service) -> Iterator[KeyStore]:
         ("elevenlabs", None),
     ):
         store.delete(provider, base_url)
-
-
-def reader(*args: str, stdin: str = "", env: dict[str, str] | None = None):
-    return subprocess.run(
-        [sys.executable, "-m", "reader", *args],
-        input=stdin,
-        capture_output=True,
-        text=True,
-        timeout=60,
-        env={**os.environ, **(env or {})},
-    )
 
 
 def test_round_trip_and_delete(store: KeyStore) -> None:

@@ -9,8 +9,9 @@ from urllib.parse import parse_qs, urlsplit
 import numpy as np
 import pytest
 
+from tests.helpers.cli import reader
 from tests.helpers.fake_server import FakeSpeechServer
-from tests.providers.test_openai import reader, written
+from tests.providers.test_openai import written
 
 TEXT = "Hello from the loopback server. This is a second sentence."
 KEY = "loopback-KEY-0123456789abcdef"

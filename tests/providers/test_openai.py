@@ -4,9 +4,6 @@
 from __future__ import annotations
 
 import json
-import os
-import subprocess
-import sys
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -15,6 +12,7 @@ import numpy as np
 import pytest
 import soundfile
 
+from tests.helpers.cli import reader
 from tests.helpers.fake_server import Failure, FakeSpeechServer
 
 TEXT = "Hello from the loopback server. This is a second sentence."
@@ -25,18 +23,6 @@ KEY = "sk-loopback-KEY-0123456789abcdef"
 def server() -> Iterator[FakeSpeechServer]:
     with FakeSpeechServer() as server:
         yield server
-
-
-def reader(*args: str, stdin: str = "", env: dict[str, str] | None = None):
-    clean = {k: v for k, v in os.environ.items() if not k.endswith("_API_KEY")}
-    return subprocess.run(
-        [sys.executable, "-m", "reader", *args],
-        input=stdin,
-        capture_output=True,
-        text=True,
-        timeout=60,
-        env={**clean, **(env or {})},
-    )
 
 
 def speak(server: FakeSpeechServer, out: Path, *extra: str, env: dict[str, str] | None = None):
