@@ -16,7 +16,7 @@ from reader.errors import UsageError
 from reader.keys import KeyringUnavailable, KeyStore, account, host_of, mask
 from reader.redact import Redactor
 from tests.conftest import require
-from tests.helpers.cli import reader
+from tests.helpers.cli import reader, speak
 from tests.helpers.fake_server import FakeSpeechServer
 
 KEY = "sk-test-KEY-0123456789-abcdefXYZ"
@@ -147,18 +147,13 @@ def test_nothing_written_or_logged_holds_the_key(secret_service, tmp_path: Path)
             ),
             reader("--verbose", "keys", "list", env=env),
             # A full reading that sends the key, exported, logged verbosely.
-            reader(
-                "--verbose",
-                "speak",
-                "-p",
+            speak(
                 "openai-compatible",
-                "--base-url",
                 server.url,
-                "--no-play",
-                "-o",
-                str(tmp_path / "cloud.flac"),
+                tmp_path / "cloud.flac",
                 "Hello. Goodbye.",
                 env=env,
+                verbose=True,
             ),
             reader(
                 "--verbose",

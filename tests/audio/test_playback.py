@@ -147,25 +147,15 @@ def test_ctrl_c_silences_playback_within_100_ms(reader_cmd, sink, tmp_path: Path
 
 
 def test_a_cloud_voice_plays_through_the_device(sink, tmp_path: Path) -> None:
-    from tests.helpers.cli import reader
+    from tests.helpers.cli import speak
     from tests.helpers.fake_server import FakeSpeechServer
 
     out = tmp_path / "heard.wav"
     with FakeSpeechServer() as server, sink.recording(24_000) as recording:
         server.mode = "sse"
-        result = reader(
-            "--verbose",
-            "speak",
-            "-p",
-            "openai-compatible",
-            "--base-url",
-            server.url,
-            "-m",
-            "gpt-4o-mini-tts",
-            "-o",
-            str(out),
-            "Streamed from a cloud voice. Played as it arrives.",
-        )
+        text = "Streamed from a cloud voice. Played as it arrives."
+        model = ("-m", "gpt-4o-mini-tts")
+        result = speak("openai-compatible", server.url, out, text, *model, play=True, verbose=True)
     assert result.returncode == 0, result.stderr
     assert re.search(r"with 0 underruns", result.stderr), result.stderr
     reference, rate = soundfile.read(out, dtype="int16")

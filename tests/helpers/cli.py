@@ -21,3 +21,20 @@ def reader(
         timeout=timeout,
         env={**clean, **(env or {})},
     )
+
+
+def speak(
+    provider: str,
+    base_url: str,
+    out: str | os.PathLike[str],
+    text: str,
+    *extra: str,
+    env: dict[str, str] | None = None,
+    play: bool = False,
+    verbose: bool = False,
+) -> subprocess.CompletedProcess[str]:
+    """`reader [--verbose] speak -p PROVIDER --base-url URL -o OUT [--no-play] EXTRA TEXT`."""
+    front = ["--verbose"] if verbose else []
+    back = [] if play else ["--no-play"]
+    args = [*front, "speak", "-p", provider, "--base-url", base_url, "-o", str(out), *back]
+    return reader(*args, *extra, text, env=env)

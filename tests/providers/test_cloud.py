@@ -9,6 +9,7 @@ from urllib.parse import parse_qs, urlsplit
 import numpy as np
 import pytest
 
+from tests.helpers import cli
 from tests.helpers.cli import reader
 from tests.helpers.fake_server import FakeSpeechServer
 from tests.providers.test_openai import written
@@ -37,19 +38,7 @@ def save_key(provider: str, url: str, env: dict[str, str], saved: list[tuple[str
 
 
 def speak(provider: str, url: str, out: Path, env: dict[str, str], *extra: str):
-    return reader(
-        "speak",
-        "-p",
-        provider,
-        "--base-url",
-        url,
-        "--no-play",
-        "-o",
-        str(out),
-        *extra,
-        TEXT,
-        env=env,
-    )
+    return cli.speak(provider, url, out, TEXT, *extra, env=env)
 
 
 def test_chat_audio_reads_delta_audio_and_ends_on_done(keyed, tmp_path) -> None:

@@ -12,6 +12,7 @@ import numpy as np
 import pytest
 import soundfile
 
+from tests.helpers import cli
 from tests.helpers.cli import reader
 from tests.helpers.fake_server import Failure, FakeSpeechServer
 
@@ -26,19 +27,7 @@ def server() -> Iterator[FakeSpeechServer]:
 
 
 def speak(server: FakeSpeechServer, out: Path, *extra: str, env: dict[str, str] | None = None):
-    return reader(
-        "speak",
-        "-p",
-        "openai-compatible",
-        "--base-url",
-        server.url,
-        "--no-play",
-        "-o",
-        str(out),
-        *extra,
-        TEXT,
-        env=env,
-    )
+    return cli.speak("openai-compatible", server.url, out, TEXT, *extra, env=env)
 
 
 def written(out: Path) -> np.ndarray:
@@ -99,18 +88,7 @@ def test_keys_set_for_the_server_is_sent_to_it_and_nowhere_else(tmp_path) -> Non
 
 def test_an_openai_key_never_goes_to_another_host(server, tmp_path) -> None:
     env = {"OPENAI_API_KEY": KEY}
-    result = reader(
-        "speak",
-        "-p",
-        "openai",
-        "--base-url",
-        server.url,
-        "--no-play",
-        "-o",
-        str(tmp_path / "x.wav"),
-        TEXT,
-        env=env,
-    )
+    result = cli.speak("openai", server.url, tmp_path / "x.wav", TEXT, env=env)
     assert result.returncode == 3
     assert "will not send your openai key to another server" in result.stderr
     assert f"reader keys set openai --base-url {server.url}" in result.stderr
@@ -125,20 +103,8 @@ def test_openai_with_a_key_saved_for_the_host(server, tmp_path) -> None:
     )
     try:
         out = tmp_path / "out.wav"
-        result = reader(
-            "speak",
-            "-p",
-            "openai",
-            "--base-url",
-            server.url,
-            "--no-play",
-            "-o",
-            str(out),
-            "--instructions",
-            "Calm and warm.",
-            TEXT,
-            env=env,
-        )
+        extra = ("--instructions", "Calm and warm.")
+        result = cli.speak("openai", server.url, out, TEXT, *extra, env=env)
         assert result.returncode == 0, result.stderr
         body = server.requests[0].body
         assert body["model"] == "gpt-4o-mini-tts" and body["instructions"] == "Calm and warm."
