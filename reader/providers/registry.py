@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
 
 from reader.errors import KeyMissing, UsageError
-from reader.keys import KEYED_PROVIDERS, KeyStore, host_of
+from reader.keys import KEYED_PROVIDERS, KeyringUnavailable, KeyStore, host_of
 from reader.providers.azure import azure_speech
 from reader.providers.base import Provider
 from reader.providers.elevenlabs import ELEVENLABS_URL, ElevenLabsSpeech
@@ -25,6 +26,8 @@ class ProviderInfo:
     needs_key: bool
     needs_base_url: bool = False
 
+
+log = logging.getLogger(__name__)
 
 _INFOS = (
     ProviderInfo(OfflineProvider.id, OfflineProvider.display_name, needs_key=False),
@@ -111,8 +114,8 @@ class Registry:
             if base_url:
                 check_transport(base_url)
             # An express-mode key saved for this server, else Google credentials.
-            saved = self._keys.get("vertex", base_url) if self._keys is not None else None
-            return vertex_speech(base_url, saved.value if saved else None)
+            saved = self._optional_key("vertex", base_url)
+            return vertex_speech(base_url, saved)
         if provider_id == "azure":
             if not base_url:
                 raise UsageError(
@@ -133,9 +136,21 @@ class Registry:
 
     def _auth(self, provider_id: str, base_url: str, required: bool = False) -> dict[str, str]:
         if not required:
-            key = self._keys.get(provider_id, base_url) if self._keys is not None else None
-            return {"Authorization": f"Bearer {key.value}"} if key else {}  # Kokoro: no key
+            key = self._optional_key(provider_id, base_url)
+            return {"Authorization": f"Bearer {key}"} if key else {}  # Kokoro: no key
         return {"Authorization": f"Bearer {self._key(provider_id, base_url)}"}
+
+    def _optional_key(self, provider_id: str, base_url: str | None) -> str | None:
+        """A key the server may not need: an unusable keyring must not stop a local server
+        that takes none, so it is reported and the request goes without."""
+        if self._keys is None:
+            return None
+        try:
+            key = self._keys.get(provider_id, base_url)
+        except KeyringUnavailable as error:
+            log.warning("%s Going on without a key.", error)
+            return None
+        return key.value if key else None
 
     def _key(self, provider_id: str, base_url: str) -> str:
         """The key saved (or in the environment) for exactly this server, else KeyMissing

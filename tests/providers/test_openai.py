@@ -302,3 +302,16 @@ def test_a_buffering_proxy_is_noticed_and_then_asked_one_sentence_at_a_time(
     # four one-sentence answers (the multi-sentence request was cancelled unheard).
     frames = sum(len(server.sent[text]) // 2 for text in [first, *rest])
     assert reading.delivered_frames == frames
+
+
+def test_a_keyless_server_works_when_the_keyring_is_unusable(server, tmp_path) -> None:
+    # No Secret Service reachable: the local server needs no key, so reading goes on,
+    # with one warning that says what is wrong with the keyring.
+    out = tmp_path / "out.wav"
+    result = speak(server, out, env={"DBUS_SESSION_BUS_ADDRESS": "unix:path=/nonexistent"})
+    assert result.returncode == 0, result.stderr
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and "No OS keyring is available" in lines[0]
+    assert "Going on without a key" in lines[0]
+    assert np.array_equal(written(out), server.sent_pcm(TEXT))
+    assert all("authorization" not in r.headers for r in server.requests)
