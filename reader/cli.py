@@ -311,7 +311,7 @@ class _ProgressLine:
 
     def event(self, event: Event) -> None:
         # Called from engine threads: only a string is swapped.
-        self._note = f"retrying in {event.seconds:.0f} s" if isinstance(event, Retrying) else ""
+        self._note = event.label if isinstance(event, Retrying) else ""
 
     def show(self, progress: Progress) -> None:
         sentence = (progress.sentence or 0) + 1

@@ -18,13 +18,14 @@ from reader.events import (
     Failed,
     Finished,
     Progress,
+    Retrying,
     SentenceStarted,
     Started,
     State,
     Stopped,
     Voicing,
 )
-from reader.fetch import ChunkSlot, Fetcher
+from reader.fetch import ChunkSlot, Fetcher, backoff, may_retry
 from reader.playback import Playback
 from reader.providers.base import AudioChunk, Provider
 from reader.text import Sentence, plan_chunks, split_sentences
@@ -246,6 +247,9 @@ class Reading:
             if item is None:
                 break
             if isinstance(item, BaseException):
+                if began and may_retry(item, slot.attempt):
+                    self._ask_again(slot, item)
+                    return
                 raise item
             if not began:
                 self.timeline.begin_chunk(slot.chunk, self._playback.delivered_frames)
@@ -254,6 +258,26 @@ class Reading:
         if began:
             self.timeline.end_chunk(slot.pushed_frames)
             self._start(force=True)  # all of this chunk is queued: no gap to fear
+
+    def _ask_again(self, slot: ChunkSlot, error: BaseException) -> None:
+        """The stream of `slot` broke after some of its audio was queued: ask again for
+        the chunk from the sentence it broke in. What was queued plays on; later chunks
+        keep their requests, so no other text is asked for twice."""
+        position = self.timeline.resume_position(slot.pushed_frames)
+        self.timeline.abandon_chunk()
+        attempt = slot.attempt + 1
+        # The first retry goes at once (the queue is playing out); later ones back off.
+        delay = 0.0 if attempt == 1 else backoff(attempt - 1)
+        retry = ChunkSlot(slot.chunk.rest(position), attempt=attempt, delay=delay)
+        index = self._slots.index(slot)
+        self._slots = [*self._slots[: index + 1], retry, *self._slots[index + 1 :]]
+        log.warning(
+            "%s; asking again from sentence %d (retry %d)",
+            str(error).rstrip("."),
+            retry.chunk.sentences[0] + 1,
+            attempt,
+        )
+        self._emit(Retrying(delay, str(error)))
 
     def _next_item(self, slot: ChunkSlot) -> AudioChunk | BaseException | None:
         while True:

@@ -12,6 +12,7 @@
     │   ├── RateLimited              429, carries retry_after seconds
     │   ├── ProviderUnavailable      5xx, refused connection, timeout, stall
     │   ├── StreamBroken             a response that stopped or could not be decoded
+    │   │   └── ConnectionDropped    the connection broke mid-response (worth a retry)
     │   └── SynthesisFailed          the offline voice failed
     ├── AudioOutputError             exit 5, no PortAudio or no output device
     └── Interrupted                  exit 130, Ctrl+C
@@ -80,6 +81,11 @@ class ProviderUnavailable(ProviderError):
 
 class StreamBroken(ProviderError):
     pass
+
+
+class ConnectionDropped(StreamBroken):
+    """The transport failed mid-body: the request may well succeed when sent again,
+    unlike a response that arrived whole but could not be decoded."""
 
 
 class SynthesisFailed(ProviderError):

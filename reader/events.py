@@ -38,6 +38,11 @@ class Retrying:
     seconds: float
     reason: str
 
+    @property
+    def label(self) -> str:
+        """What a status line shows: "retrying in 3 s", or "retrying" when at once."""
+        return f"retrying in {self.seconds:.0f} s" if self.seconds >= 0.5 else "retrying"
+
 
 @dataclass(frozen=True, slots=True)
 class Failed:

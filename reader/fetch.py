@@ -9,7 +9,13 @@ import threading
 import time
 from collections.abc import Callable
 
-from reader.errors import ProviderUnavailable, RateLimited, ReaderError, StreamBroken
+from reader.errors import (
+    ConnectionDropped,
+    ProviderUnavailable,
+    RateLimited,
+    ReaderError,
+    StreamBroken,
+)
 from reader.events import Event, Retrying, Voicing
 from reader.providers.base import AudioChunk, CancelToken, Provider, SpeechRequest
 from reader.text import Chunk
@@ -18,12 +24,33 @@ log = logging.getLogger(__name__)
 
 _RETRIES = 3
 
+# Failures that say nothing about the request itself: sent again, it may well succeed.
+TRANSIENT = (ProviderUnavailable, RateLimited, ConnectionDropped)
+
+
+def backoff(attempt: int) -> float:
+    """Seconds to wait before retry number `attempt` (1-based) when the provider named
+    no wait of its own."""
+    return 0.5 * 2.0 ** (attempt - 1)
+
+
+def may_retry(error: BaseException, attempt: int) -> bool:
+    """Whether a request that failed with `error` on its `attempt`-th retry (0: the
+    first try) may be sent once more."""
+    return isinstance(error, TRANSIENT) and attempt < _RETRIES
+
 
 class ChunkSlot:
-    """One chunk's audio as it arrives from its fetch worker."""
+    """One chunk's audio as it arrives from its fetch worker.
 
-    def __init__(self, chunk: Chunk) -> None:
+    `attempt` counts how often this chunk's text was asked for again after a stream
+    broke mid-chunk; `delay` is how long its worker waits before the request.
+    """
+
+    def __init__(self, chunk: Chunk, attempt: int = 0, delay: float = 0.0) -> None:
         self.chunk = chunk
+        self.attempt = attempt
+        self.delay = delay
         self.queue: queue.Queue[AudioChunk | BaseException | None] = queue.Queue()
         self.started = False
         self.done = False
@@ -100,8 +127,10 @@ class Fetcher:
         request = SpeechRequest(
             slot.chunk.text, voicing.voice, voicing.model, voicing.speed, voicing.instructions
         )
-        attempt = 0
+        attempt = slot.attempt
         try:
+            if slot.delay and cancel.wait(slot.delay):
+                return
             while True:
                 try:
                     slot.requested_at = time.monotonic()
@@ -116,13 +145,14 @@ class Fetcher:
                             slot.queue.put(audio)
                     self._notice_buffering(slot, audio_rate=self._rate(slot))
                     return
-                except (ProviderUnavailable, RateLimited) as error:
-                    # Only a request that gave no audio yet is retried here; nothing is
-                    # ever played twice.
-                    attempt += 1
-                    if slot.received_frames or attempt > _RETRIES or cancel.cancelled:
+                except TRANSIENT as error:
+                    # Only a request that gave no audio yet is retried here; a chunk that
+                    # broke after some audio is re-planned by the engine from the sentence
+                    # it broke in, so nothing already queued is queued again.
+                    if slot.received_frames or not may_retry(error, attempt) or cancel.cancelled:
                         raise
-                    wait = getattr(error, "retry_after", None) or 0.5 * 2 ** (attempt - 1)
+                    attempt += 1
+                    wait = getattr(error, "retry_after", None) or backoff(attempt)
                     self._emit(Retrying(wait, str(error)))
                     if cancel.wait(wait):
                         return

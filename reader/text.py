@@ -64,6 +64,17 @@ class Chunk:
             found = sentence
         return found
 
+    def rest(self, position: int) -> Chunk:
+        """This chunk from its `position`-th sentence on (to ask again for what a broken
+        stream did not deliver)."""
+        offset = self.starts[position]
+        return Chunk(
+            self.index,
+            self.text[offset:],
+            self.sentences[position:],
+            tuple(start - offset for start in self.starts[position:]),
+        )
+
 
 def clean(text: str) -> str:
     """Text as a voice should get it: no control characters, white space collapsed."""

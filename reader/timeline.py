@@ -12,6 +12,10 @@ from reader.text import Chunk
 # us its real rate.
 _DEFAULT_CHARS_PER_SECOND = 14.0
 
+# How much slower than estimated a voice may speak a sentence: deciding where a broken
+# stream must be resumed, an estimated start counts as reached only this much later.
+_SLOW_SPEECH = 1.3
+
 
 class Timeline:
     """Sentence start marks in reading-global frames, appended in play order.
@@ -28,11 +32,13 @@ class Timeline:
         self._chunk: Chunk | None = None
         self._chunk_start = 0
         self._next = 0  # index into the current chunk's sentences still to be marked
+        self._exact = False  # the current chunk's marks come from provider timings
 
     def begin_chunk(self, chunk: Chunk, start_frame: int) -> None:
         self._chunk = chunk
         self._chunk_start = start_frame
         self._next = 0
+        self._exact = False
         self._mark(start_frame, chunk.sentences[0])
         self._next = 1
 
@@ -41,6 +47,7 @@ class Timeline:
         chunk = self._chunk
         if chunk is None:
             return
+        self._exact = self._exact or bool(timings)
         for timing in timings:
             while (
                 self._next < len(chunk.sentences) and chunk.starts[self._next] <= timing.char_offset
@@ -71,6 +78,27 @@ class Timeline:
             share = chunk.starts[self._next] / max(1, len(chunk.text))
             self._mark(self._chunk_start + round(share * total_frames), chunk.sentences[self._next])
             self._next += 1
+        self._chunk = None
+
+    def resume_position(self, frames_in_chunk: int) -> int:
+        """Where in the current chunk (an index into its sentences) a stream that broke
+        after `frames_in_chunk` frames must start again: the last sentence surely
+        begun, so that no word is lost (a part of it may be heard twice)."""
+        chunk = self._chunk
+        if chunk is None:
+            return 0
+        if self._exact:
+            return max(0, self._next - 1)
+        position = 0
+        for index, start in enumerate(chunk.starts):
+            if start / self._chars_per_frame * _SLOW_SPEECH > frames_in_chunk:
+                break
+            position = index
+        return position
+
+    def abandon_chunk(self) -> None:
+        """The current chunk's stream broke: it gets no more marks, and its length does
+        not teach the speech rate."""
         self._chunk = None
 
     def _mark(self, frame: int, sentence: int) -> None:

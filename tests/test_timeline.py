@@ -35,3 +35,25 @@ def test_estimates_never_pass_the_audio_received_and_end_proportionally() -> Non
     assert timeline.start_of(3) == 3500
     assert timeline.sentence_at(499) is None
     assert timeline.sentence_at(2499) == 1
+
+
+def test_a_broken_stream_resumes_at_the_last_sentence_surely_begun() -> None:
+    timeline = Timeline(1000)
+    timeline.begin_chunk(chunk(0, (0,), (0,), 100), 0)
+    timeline.end_chunk(2000)  # 20 frames per char
+    timeline.begin_chunk(chunk(1, (1, 2, 3), (0, 40, 80), 120), 2000)
+    # Sentence 2 is estimated to start at 800 frames; allowing for slower speech it
+    # counts as begun only from 1040.
+    assert timeline.resume_position(1000) == 0
+    assert timeline.resume_position(1100) == 1
+    assert timeline.resume_position(5000) == 2
+
+
+def test_with_exact_timings_a_broken_stream_resumes_at_the_last_timed_sentence() -> None:
+    timeline = Timeline(1000)
+    timeline.begin_chunk(chunk(0, (0, 1, 2), (0, 10, 20), 30), 0)
+    timeline.add_timings([WordTiming(3, 100), WordTiming(10, 400)])
+    assert timeline.resume_position(450) == 1
+    timeline.abandon_chunk()
+    timeline.end_chunk(10_000)  # nothing more is marked for an abandoned chunk
+    assert timeline.start_of(2) is None

@@ -16,6 +16,7 @@ from reader import __version__
 from reader.errors import (
     AuthError,
     BadRequest,
+    ConnectionDropped,
     NotFound,
     ProviderError,
     ProviderUnavailable,
@@ -123,7 +124,7 @@ class HttpApi:
         if isinstance(error, httpx.TimeoutException):
             return ProviderUnavailable(f"{self.name} at {host} stopped sending (timed out).")
         if mid_stream or isinstance(error, httpx.RemoteProtocolError | httpx.ReadError):
-            return StreamBroken(f"The connection to {self.name} broke mid-response.")
+            return ConnectionDropped(f"The connection to {self.name} broke mid-response.")
         return ProviderUnavailable(f"Talking to {self.name} at {host} failed: {_short(error)}.")
 
 

@@ -76,6 +76,12 @@ class FakeSpeechServer(ThreadingHTTPServer):
         super().__init__(("127.0.0.1", 0), _Handler)
         self.requests: list[Request] = []
         self.sent: dict[str, bytes] = {}  # request text → the PCM sent for it
+        self.responses: list[tuple[str, bytes]] = []  # (text, PCM sent), in arrival order
+        # Speech responses to break once: a phrase of the request's text → (how: "drop"
+        # closes the connection, "stall" holds it silent for `stall_hold_s`; and after
+        # which fraction of the audio).
+        self.breaks: dict[str, tuple[str, float]] = {}
+        self.stall_hold_s = 2.0
         self.failures: list[Failure] = []
         self.gemini_mime = "audio/L16;codec=pcm;rate=24000"
         self.synthesis_speed = 4.0  # for the buffering proxy
@@ -177,6 +183,9 @@ class _Handler(BaseHTTPRequestHandler):
         pcm = speech_pcm(body["input"])
         mode = self.server.mode
         sent = self.server.sent
+        if self._break(body["input"], pcm):
+            return
+        self.server.responses.append((body["input"], pcm))
         if mode == "sse" or mode == "sse-no-done":
             sent[body["input"]] = pcm
             self._chunked("text/event-stream; charset=utf-8", self._sse(pcm, mode == "sse"))
@@ -199,6 +208,21 @@ class _Handler(BaseHTTPRequestHandler):
             sent[body["input"]] = pcm
             kind = "audio/mpeg" if mode == "mislabeled" else "audio/pcm"
             self._chunked(kind, _cut(pcm))
+
+    def _break(self, text: str, pcm: bytes) -> bool:
+        """Send part of the audio, then drop or stall, if a break was set for `text`."""
+        phrase = next((p for p in self.server.breaks if p in text), None)
+        if phrase is None:
+            return False
+        kind, fraction = self.server.breaks.pop(phrase)
+        part = pcm[: int(len(pcm) * fraction) // 2 * 2]
+        self.server.sent[text] = part
+        self.server.responses.append((text, part))
+        self._chunked("audio/pcm", _cut(part), finish=False)
+        if kind == "stall":
+            time.sleep(self.server.stall_hold_s)
+        self.close_connection = True
+        return True
 
     def _chat(self, body: Any) -> None:
         """OpenAI chat audio as recorded: LF lines, transcript before audio, chunks with
