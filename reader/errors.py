@@ -12,7 +12,8 @@
     │   ├── RateLimited              429, carries retry_after seconds
     │   ├── ProviderUnavailable      5xx, refused connection, timeout, stall
     │   ├── StreamBroken             a response that stopped or could not be decoded
-    │   │   └── ConnectionDropped    the connection broke mid-response (worth a retry)
+    │   │   ├── ConnectionDropped    the connection broke mid-response (worth a retry)
+    │   │   └── WrongAudioFormat     compressed audio where raw PCM was asked for
     │   └── SynthesisFailed          the offline voice failed
     ├── AudioOutputError             exit 5, no PortAudio or no output device
     └── Interrupted                  exit 130, Ctrl+C
@@ -86,6 +87,12 @@ class StreamBroken(ProviderError):
 class ConnectionDropped(StreamBroken):
     """The transport failed mid-body: the request may well succeed when sent again,
     unlike a response that arrived whole but could not be decoded."""
+
+
+class WrongAudioFormat(StreamBroken):
+    def __init__(self, message: str, kind: str) -> None:
+        super().__init__(message)
+        self.kind = kind  # "mp3", "ogg", "flac"
 
 
 class SynthesisFailed(ProviderError):

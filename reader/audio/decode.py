@@ -17,7 +17,7 @@ from typing import Protocol
 import numpy as np
 
 from reader.audio.format import AudioFormat, Pcm
-from reader.errors import StreamBroken
+from reader.errors import StreamBroken, WrongAudioFormat
 
 BLOCK_FRAMES = 4096
 
@@ -174,18 +174,54 @@ class WavStreamDecoder:
 def sniff(head: bytes) -> str:
     """The container the first bytes announce: wav, mp3, ogg, flac, or pcm when none.
 
-    Only unambiguous signatures count: an MPEG frame sync (0xFFEx) is also a plausible
-    pair of PCM bytes, so it is left to the caller who knows what was asked for.
+    An MPEG frame sync (0xFFEx) is also a plausible pair of PCM bytes (a sample of -1 is
+    0xFFFF), so bare MP3 counts only when two Layer III frame headers follow each other.
     """
     if head[:4] in (b"RIFF", b"RF64"):
         return "wav"
-    if head[:3] == b"ID3":
+    if head[:3] == b"ID3" or mp3_frames(head):
         return "mp3"
     if head[:4] == b"OggS":
         return "ogg"
     if head[:4] == b"fLaC":
         return "flac"
     return "pcm"
+
+
+# MPEG audio Layer III: kbit/s by bitrate index (MPEG-1; MPEG-2 and 2.5), sample rates by
+# version bits (3: MPEG-1, 2: MPEG-2, 0: MPEG-2.5).
+_MP3_KBPS = (
+    (0, 32, 40, 48, 56, 64, 80, 96, 112, 128, 160, 192, 224, 256, 320),
+    (0, 8, 16, 24, 32, 40, 48, 56, 64, 80, 96, 112, 128, 144, 160),
+)
+_MP3_RATES = {3: (44_100, 48_000, 32_000), 2: (22_050, 24_000, 16_000), 0: (11_025, 12_000, 8_000)}
+# The longest Layer III frame (320 kbit/s at 32 kHz) plus the next frame's header.
+MP3_SNIFF_BYTES = 1_445 + 4
+
+
+def _mp3_frame_length(header: bytes) -> int | None:
+    """Bytes in the MPEG Layer III frame that `header` opens, or None if it opens none."""
+    if len(header) < 4 or header[0] != 0xFF or header[1] & 0xE0 != 0xE0:
+        return None
+    version, layer = (header[1] >> 3) & 3, (header[1] >> 1) & 3
+    bitrate_index, rate_index = header[2] >> 4, (header[2] >> 2) & 3
+    if version == 1 or layer != 1 or bitrate_index in (0, 15) or rate_index == 3:
+        return None
+    kbps = _MP3_KBPS[0 if version == 3 else 1][bitrate_index]
+    rate = _MP3_RATES[version][rate_index]
+    padding = (header[2] >> 1) & 1
+    return (144 if version == 3 else 72) * kbps * 1000 // rate + padding
+
+
+def mp3_frames(head: bytes) -> bool | None:
+    """True if `head` opens with two MP3 frames in a row, False if not, None if it opens
+    with one frame header and too few bytes follow to find the next."""
+    length = _mp3_frame_length(head[:4])
+    if length is None:
+        return False
+    if len(head) < length + 4:
+        return None
+    return _mp3_frame_length(head[length : length + 4]) is not None
 
 
 class SniffingDecoder:
@@ -214,6 +250,8 @@ class SniffingDecoder:
             self._head += data
             if len(self._head) < 4:
                 return []
+            if mp3_frames(self._head) is None and len(self._head) < MP3_SNIFF_BYTES:
+                return []  # an MPEG frame header or two PCM samples: the next frame tells
             data, self._head = self._head, b""
             self._inner = self._choose(data)
         return self._inner.decode(data)
@@ -238,9 +276,10 @@ class SniffingDecoder:
                     "check the base URL (is a proxy or login page in the way?)."
                 )
             return PcmDecoder(self._pcm_format, self._block_frames)
-        raise StreamBroken(
+        raise WrongAudioFormat(
             f"{self._source} sent {kind} audio where raw PCM was asked for; "
-            "it may not support response_format=pcm."
+            "it may not support response_format=pcm.",
+            kind,
         )
 
 

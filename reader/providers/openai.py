@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
+import logging
 from collections.abc import Generator, Iterator
 from typing import Any
 
 from reader.audio.decode import Base64Feed, SniffingDecoder
 from reader.audio.format import CLOUD_PCM, AudioFormat, Pcm
 from reader.audio.sse import SseDecoder
-from reader.errors import StreamBroken, UsageError
+from reader.errors import StreamBroken, UsageError, WrongAudioFormat
 from reader.providers.base import AudioChunk, CancelToken, SpeechRequest, Voice
 from reader.providers.http import HttpApi, message_of
 
@@ -19,6 +21,8 @@ MODELS = ("gpt-4o-mini-tts", "tts-1", "tts-1-hd")
 # Models that neither take `instructions` nor stream SSE (providers.md §1).
 _CLASSIC = ("tts-1", "tts-1-hd")
 MAX_CHARS = 4096
+
+log = logging.getLogger(__name__)
 
 
 class OpenAISpeech:
@@ -45,7 +49,10 @@ class OpenAISpeech:
         self.needs_key = not compatible
         self._compatible = compatible
         self._params = params  # Azure's api-version
-        self._sse = sse  # Azure's SSE support is unverified (providers.md §3): raw only
+        # Azure's SSE support is unverified (providers.md §3): raw only. Cleared for a
+        # server whose SSE deltas are compressed whatever was asked (openai-edge-tts
+        # sends MP3), since its raw path does honour response_format=pcm.
+        self._sse = sse
         self._deployment = deployment
 
     def close(self) -> None:
@@ -109,6 +116,26 @@ class OpenAISpeech:
         self, request: SpeechRequest, cancel: CancelToken
     ) -> Generator[AudioChunk, None, None]:
         body = self._body(request)
+        heard = False
+        try:
+            with contextlib.closing(self._stream(body, cancel)) as chunks:
+                for chunk in chunks:
+                    heard = True
+                    yield chunk
+        except WrongAudioFormat as error:
+            if heard or "stream_format" not in body:
+                raise
+            log.info(
+                "%s sent %s in its SSE events; asking for raw PCM from now on",
+                self.display_name,
+                error.kind,
+            )
+            self._sse = False
+            yield from self._stream(self._body(request), cancel)
+
+    def _stream(
+        self, body: dict[str, Any], cancel: CancelToken
+    ) -> Generator[AudioChunk, None, None]:
         headers = {"Accept": "application/octet-stream, text/event-stream"}
         with self.api.stream(
             "POST", "/audio/speech", cancel, json_body=body, headers=headers, params=self._params

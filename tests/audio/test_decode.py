@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 import base64
+import io
 import struct
 
 import numpy as np
 import pytest
+import soundfile
 
 from reader.audio.decode import Base64Feed, PcmDecoder, SniffingDecoder, WavStreamDecoder, sniff
 from reader.audio.format import AudioFormat
-from reader.errors import StreamBroken
+from reader.errors import StreamBroken, WrongAudioFormat
 
 MONO = AudioFormat(24_000, 1)
 
@@ -115,6 +117,33 @@ def test_sniff() -> None:
     assert sniff(b"OggS") == "ogg"
     assert sniff(b"fLaC") == "flac"
     assert sniff(b"\xff\xf3\x00\x00") == "pcm"  # a frame sync is also two plausible samples
+
+
+def mp3_bytes(rate: int = 24_000) -> bytes:
+    """Real MP3 from libsndfile: bare frames, no ID3 tag (as edge-tts sends)."""
+    out = io.BytesIO()
+    soundfile.write(out, tone(rate // 2), rate, format="MP3")
+    return out.getvalue()
+
+
+@pytest.mark.parametrize("rate", [24_000, 44_100, 8_000])
+def test_bare_mp3_frames_are_recognised(rate) -> None:
+    data = mp3_bytes(rate)
+    assert data[:3] != b"ID3" and data[0] == 0xFF
+    assert sniff(data) == "mp3"
+    decoder = SniffingDecoder(MONO)
+    with pytest.raises(WrongAudioFormat, match="mp3") as caught:
+        for start in range(0, len(data), 100):  # the verdict waits for the second frame
+            decoder.decode(data[start : start + 100])
+    assert caught.value.kind == "mp3"
+
+
+def test_pcm_that_opens_like_an_mp3_frame_header_still_plays() -> None:
+    # 0xFFF3 0x84C4: a valid MPEG-2 Layer III header as two samples (-3073, -15228),
+    # with no second frame where one would have to be.
+    pcm = np.concatenate([np.array([[-3073], [-15228]], np.int16), tone()])
+    assert sniff(pcm.tobytes()) == "pcm"
+    assert np.array_equal(feed(SniffingDecoder(MONO), pcm.tobytes(), [3, 500, 507]), pcm)
 
 
 def test_sniffing_decoder_trusts_bytes_over_labels() -> None:

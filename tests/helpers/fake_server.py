@@ -84,11 +84,17 @@ class FakeSpeechServer(ThreadingHTTPServer):
         self.stall_hold_s = 2.0
         self.failures: list[Failure] = []
         self.gemini_mime = "audio/L16;codec=pcm;rate=24000"
+        self.gemini_piece = 1800  # bytes of audio per event (huge: one event, as unary)
         self.synthesis_speed = 4.0  # for the buffering proxy
         self.char_frames: dict[str, list[int]] = {}
         self.other_sent = False
-        # raw | sse | sse-no-done | wav | mislabeled | drop
+        # raw | sse | sse-no-done | sse-error | edge | wav | mislabeled | drop | buffering
         self.mode = "raw"
+        # What "sse-error" sends after half the audio (vLLM-omni's mid-stream error).
+        self.error_event: Any = {
+            "type": "speech.audio.error",
+            "error": {"message": "CUDA out of memory", "type": "server_error"},
+        }
         self.voices: Any = {
             "voices": [
                 {"id": "af_heart", "name": "af_heart"},
@@ -185,10 +191,20 @@ class _Handler(BaseHTTPRequestHandler):
         sent = self.server.sent
         if self._break(body["input"], pcm):
             return
-        self.server.responses.append((body["input"], pcm))
         if mode == "sse" or mode == "sse-no-done":
             sent[body["input"]] = pcm
             self._chunked("text/event-stream; charset=utf-8", self._sse(pcm, mode == "sse"))
+        elif mode == "sse-error":
+            sent[body["input"]] = pcm[: len(pcm) // 2]
+            events = self._sse(pcm[: len(pcm) // 2], done=False, error=self.server.error_event)
+            self._chunked("text/event-stream; charset=utf-8", events)
+        elif mode == "edge" and body.get("stream_format") == "sse":
+            # openai-edge-tts: SSE deltas are MP3 whatever response_format asked for.
+            sent.pop(body["input"], None)
+            self._chunked("text/event-stream; charset=utf-8", self._sse(_mp3(pcm), done=False))
+        elif mode == "edge":
+            sent[body["input"]] = pcm
+            self._chunked("audio/L16", _cut(pcm))
         elif mode == "wav":
             sent[body["input"]] = pcm
             self._chunked("audio/wav", _cut(_wav_header() + pcm))
@@ -208,6 +224,7 @@ class _Handler(BaseHTTPRequestHandler):
             sent[body["input"]] = pcm
             kind = "audio/mpeg" if mode == "mislabeled" else "audio/pcm"
             self._chunked(kind, _cut(pcm))
+        self.server.responses.append((body["input"], sent.get(body["input"], b"")))
 
     def _break(self, text: str, pcm: bytes) -> bool:
         """Send part of the audio, then drop or stall, if a break was set for `text`."""
@@ -263,9 +280,12 @@ class _Handler(BaseHTTPRequestHandler):
         if mode == "gemini-error":
             pcm = pcm[: len(pcm) // 2]  # half the audio, then an error without `data:`
         self.server.sent[text] = pcm
+        # Gemini 3.8 answers with a whole WAV file, RIFF header and real sizes included.
+        payload = _wav_header(size=len(pcm)) + pcm if "wav" in self.server.gemini_mime else pcm
         events = []
-        for i in range(0, len(pcm), 1800):
-            data = base64.b64encode(pcm[i : i + 1800]).decode()
+        piece = self.server.gemini_piece
+        for i in range(0, len(payload), piece):
+            data = base64.b64encode(payload[i : i + piece]).decode()
             part = {"inlineData": {"mimeType": self.server.gemini_mime, "data": data}}
             events.append({"candidates": [{"content": {"role": "model", "parts": [part]}}]})
         if mode == "gemini-error":
@@ -328,7 +348,7 @@ class _Handler(BaseHTTPRequestHandler):
         self.end_headers()
         self.wfile.write(raw)
 
-    def _sse(self, pcm: bytes, done: bool) -> Iterator[bytes]:
+    def _sse(self, pcm: bytes, done: bool, error: Any = None) -> Iterator[bytes]:
         # OpenAI's recorded speech SSE: data lines only, CRLF, 4096-byte deltas.
         stream = b""
         for i in range(0, len(pcm), 4096):
@@ -338,6 +358,8 @@ class _Handler(BaseHTTPRequestHandler):
                 + json.dumps({"type": "speech.audio.delta", "audio": delta}).encode()
                 + b"\r\n\r\n"
             )
+        if error is not None:
+            return _cut(stream + b"data: " + json.dumps(error).encode() + b"\r\n\r\n")
         usage = {"input_tokens": 10, "output_tokens": 93, "total_tokens": 103}
         stream += (
             b"data: "
@@ -379,7 +401,29 @@ def _sse_events(events: list[Any]) -> Iterator[bytes]:
     return _cut(b"".join(b"data: " + json.dumps(e).encode() + b"\r\n\r\n" for e in events))
 
 
-def _wav_header(rate: int = 24_000) -> bytes:
-    # What OpenAI streams: RIFF and data sizes 0xFFFFFFFF (providers.md §1).
+def _mp3(pcm: bytes) -> bytes:
+    """`pcm` (s16le, 24 kHz) as MP3: bare frames, no ID3 tag, as edge-tts sends it."""
+    import io
+
+    import soundfile
+
+    out = io.BytesIO()
+    soundfile.write(out, np.frombuffer(pcm, dtype="<i2"), 24_000, format="MP3")
+    return out.getvalue()
+
+
+def _wav_header(rate: int = 24_000, size: int | None = None) -> bytes:
+    # What OpenAI streams: RIFF and data sizes 0xFFFFFFFF (providers.md §1); a file's
+    # real sizes when `size` (bytes of audio) is known.
     fmt = struct.pack("<HHIIHH", 1, 1, rate, rate * 2, 2, 16)
-    return b"RIFF\xff\xff\xff\xffWAVEfmt " + struct.pack("<I", 16) + fmt + b"data\xff\xff\xff\xff"
+    riff = 0xFFFFFFFF if size is None else 36 + size
+    data = 0xFFFFFFFF if size is None else size
+    return (
+        b"RIFF"
+        + struct.pack("<I", riff)
+        + b"WAVEfmt "
+        + struct.pack("<I", 16)
+        + fmt
+        + b"data"
+        + struct.pack("<I", data)
+    )

@@ -79,6 +79,18 @@ def test_gemini_streams_every_mime_spelling(keyed, tmp_path, mime) -> None:
     assert voice == {"prebuiltVoiceConfig": {"voiceName": "Puck"}}
 
 
+@pytest.mark.parametrize("piece", [1800, 10**9], ids=["streamed", "one-event"])
+def test_gemini_wav_bodies_are_read_past_their_header(keyed, tmp_path, piece) -> None:
+    server, env, saved = keyed
+    server.gemini_mime = "audio/wav"
+    server.gemini_piece = piece
+    save_key("gemini", server.url, env, saved)
+    out = tmp_path / "out.wav"
+    result = speak("gemini", server.url, out, env)
+    assert result.returncode == 0, result.stderr
+    assert np.array_equal(written(out), server.sent_pcm(TEXT))
+
+
 def test_gemini_retries_an_empty_other_once(keyed, tmp_path) -> None:
     server, env, saved = keyed
     server.mode = "gemini-other-once"

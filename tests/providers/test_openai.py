@@ -193,6 +193,54 @@ def test_429_waits_for_retry_after_then_succeeds(server, tmp_path) -> None:
     assert np.array_equal(written(out), server.sent_pcm(TEXT))
 
 
+LONG = (
+    "Hello from the loopback server. "
+    + "This sentence fills the second request with a few more words. " * 3
+    + "And this one goes in the third request, after the second is full of words. " * 3
+)
+
+
+def test_mp3_in_sse_deltas_falls_back_to_raw_pcm_for_good(server, tmp_path) -> None:
+    # openai-edge-tts: SSE deltas are MP3 whatever response_format asked for; its raw
+    # path sends PCM (labelled audio/L16). Noise must never be played.
+    server.mode = "edge"
+    out = tmp_path / "out.wav"
+    result = cli.speak("openai-compatible", server.url, out, LONG, "-m", "gpt-4o-mini-tts")
+    assert result.returncode == 0, result.stderr
+    assert np.array_equal(written(out), server.sent_pcm(LONG))
+    posts = [r.body for r in server.requests if r.method == "POST"]
+    asked_sse = [p for p in posts if p.get("stream_format") == "sse"]
+    raw = [p["input"] for p in posts if "stream_format" not in p]
+    assert 1 <= len(asked_sse) <= 2  # only requests already in flight asked for SSE
+    assert len(posts) >= 4 and "stream_format" not in posts[-1]
+    assert sorted(raw) == sorted(server.sent)  # each chunk's audio came once, raw
+
+
+@pytest.mark.parametrize(
+    ("event", "said"),
+    [
+        (
+            {
+                "type": "speech.audio.error",
+                "error": {"message": "CUDA out of memory", "type": "server_error"},
+            },
+            "CUDA out of memory",
+        ),
+        ({"type": "error", "error": "No voice named alloy"}, "No voice named alloy"),
+    ],
+    ids=["vllm-omni", "edge-tts"],
+)
+def test_an_error_event_inside_the_stream_is_one_clear_line(server, tmp_path, event, said) -> None:
+    server.mode = "sse-error"
+    server.error_event = event
+    out = tmp_path / "out.wav"
+    result = speak(server, out, "-m", "gpt-4o-mini-tts")
+    assert result.returncode == 4
+    assert said in result.stderr and "Traceback" not in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1
+    assert list(tmp_path.iterdir()) == []
+
+
 def test_a_refused_connection_is_retried_then_reported(tmp_path) -> None:
     with FakeSpeechServer() as server:
         url = server.url
