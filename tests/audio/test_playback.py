@@ -9,6 +9,7 @@ import time
 from pathlib import Path
 
 import numpy as np
+import pytest
 import soundfile
 
 from reader.audio.output import device_output
@@ -146,19 +147,45 @@ def test_ctrl_c_silences_playback_within_100_ms(reader_cmd, sink, tmp_path: Path
     assert list(tmp_path.iterdir()) == []  # the partial export is gone
 
 
-def test_a_cloud_voice_plays_through_the_device(sink, tmp_path: Path) -> None:
-    from tests.helpers.cli import speak
+# Each cloud provider: where its server lives relative to the loopback root, which key
+# (if any) it needs there, and the options that pick a streaming model and a voice.
+CLOUD = {
+    "openai": ("/v1", "openai", ("-m", "gpt-4o-mini-tts")),
+    "openai-chat": ("/v1", "openai", ("-v", "coral")),
+    "openai-compatible": ("/v1", None, ("-m", "gpt-4o-mini-tts")),
+    "azure": ("/openai/deployments/tts", "azure", ()),
+    "gemini": ("/v1", "gemini", ("-v", "Puck")),
+    "vertex": ("/v1beta1/publishers/google", "vertex", ("-v", "Kore")),
+    "elevenlabs": ("", "elevenlabs", ("-v", "Rachel")),
+}
+
+
+@pytest.mark.parametrize("provider", list(CLOUD))
+def test_every_cloud_voice_plays_through_the_device(provider, sink, tmp_path: Path) -> None:
+    from tests.helpers.cli import reader, speak
     from tests.helpers.fake_server import FakeSpeechServer
 
+    where, key, options = CLOUD[provider]
+    env = {"XDG_CONFIG_HOME": str(tmp_path / "config")}
     out = tmp_path / "heard.wav"
-    with FakeSpeechServer() as server, sink.recording(24_000) as recording:
+    with FakeSpeechServer() as server:
         server.mode = "sse"
-        text = "Streamed from a cloud voice. Played as it arrives."
-        model = ("-m", "gpt-4o-mini-tts")
-        result = speak("openai-compatible", server.url, out, text, *model, play=True, verbose=True)
+        server.models = [{"model_id": "eleven_flash_v2_5", "can_do_text_to_speech": True}]
+        url = server.url.removesuffix("/v1") + where
+        if key:
+            saved = reader("keys", "set", key, "--base-url", url, stdin="sk-PLAY", env=env)
+            assert saved.returncode == 0, saved.stderr
+        try:
+            with sink.recording(24_000) as recording:
+                text = "Streamed from a cloud voice. Played as it arrives."
+                result = speak(provider, url, out, text, *options, env=env, play=True, verbose=True)
+        finally:
+            if key:
+                reader("keys", "delete", key, "--base-url", url, env=env)
     assert result.returncode == 0, result.stderr
     assert re.search(r"with 0 underruns", result.stderr), result.stderr
+    assert np.array_equal(soundfile.read(out, dtype="int16")[0], server.sent_pcm(text))
     reference, rate = soundfile.read(out, dtype="int16")
     assert rate == 24_000
     _, ncc = locate(recording.samples, reference)
-    assert ncc >= 0.95, f"normalized cross-correlation {ncc:.3f}"
+    assert ncc >= 0.95, f"{provider}: normalized cross-correlation {ncc:.3f}"
