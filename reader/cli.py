@@ -134,8 +134,10 @@ def _provider(
 
 
 def _voices(args: argparse.Namespace, registry: Registry) -> int:
-    provider = _provider(args, registry)
-    for voice in provider.voices():
+    # A fixed list is shown without a key: people choose a voice before they pay.
+    builtin = registry.builtin_voices(args.provider) if args.provider else None
+    voices = builtin if builtin is not None else _provider(args, registry).voices()
+    for voice in voices:
         details = "  ".join(part for part in (voice.language, voice.gender) if part)
         print(f"{voice.id}\t{voice.name}\t{details}".rstrip())
     return 0

@@ -255,6 +255,21 @@ def test_voices_and_providers(reader_cmd) -> None:
     assert providers.returncode == 0 and providers.stdout.startswith("offline\t")
 
 
+@pytest.mark.parametrize(
+    ("provider", "count", "first"), [("gemini", 30, "Zephyr"), ("openai", 13, "alloy")]
+)
+def test_fixed_voice_lists_need_no_key(reader_cmd, provider, count, first) -> None:
+    # No keyring at all (no D-Bus session) and no key in the environment.
+    env = {k: v for k, v in os.environ.items() if not k.endswith("_API_KEY")}
+    env["DBUS_SESSION_BUS_ADDRESS"] = "unix:path=/nonexistent"
+    result = subprocess.run(
+        [*reader_cmd, "voices", "-p", provider], capture_output=True, text=True, env=env, timeout=60
+    )
+    assert result.returncode == 0, result.stderr
+    lines = result.stdout.splitlines()
+    assert len(lines) == count and lines[0].split("\t")[0] == first
+
+
 def test_module_entry_point_matches_console_script() -> None:
     script = Path(sys.executable).with_name("reader")
     require(script.exists(), "the installed `reader` script")

@@ -8,12 +8,15 @@ from dataclasses import dataclass
 from reader.errors import KeyMissing, UsageError
 from reader.keys import KEYED_PROVIDERS, KeyringUnavailable, KeyStore, host_of
 from reader.providers.azure import azure_speech
-from reader.providers.base import Provider
+from reader.providers.base import Provider, Voice
 from reader.providers.elevenlabs import ELEVENLABS_URL, ElevenLabsSpeech
 from reader.providers.espeak import EspeakEngine, OfflineProvider
 from reader.providers.gemini import GEMINI_URL, GeminiSpeech
+from reader.providers.gemini import VOICES as GEMINI_VOICES
 from reader.providers.http import HttpApi
 from reader.providers.openai import OPENAI_URL, OpenAISpeech
+from reader.providers.openai import VOICES as OPENAI_VOICES
+from reader.providers.openai_chat import VOICES as CHAT_VOICES
 from reader.providers.openai_chat import OpenAIChatAudio
 from reader.providers.vertex import vertex_speech
 from reader.transport import check_transport
@@ -75,6 +78,18 @@ class Registry:
                 f"Unknown provider '{provider_id}'. Choose one of: {', '.join(self.ids())}."
             )
         return wanted
+
+    def builtin_voices(self, provider_id: str) -> list[Voice] | None:
+        """The voices of a provider whose list is fixed, known without a key or a request;
+        None where the server must be asked (it needs a key or a base URL)."""
+        wanted = self.resolve(provider_id)
+        if wanted in ("openai", "azure"):
+            return [Voice(name, name.capitalize()) for name in OPENAI_VOICES]
+        if wanted == "openai-chat":
+            return [Voice(name, name.capitalize()) for name in CHAT_VOICES]
+        if wanted in ("gemini", "vertex"):
+            return [Voice(name, name) for name in GEMINI_VOICES]
+        return None
 
     def default_id(self) -> str:
         """The provider used when none is named or saved: the offline voice, which needs
