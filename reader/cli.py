@@ -21,6 +21,7 @@ from reader.errors import Interrupted, NotFound, ReaderError, UsageError
 from reader.events import Event, Progress, Retrying, State, Voicing
 from reader.keys import KeyStore
 from reader.logs import setup_logging
+from reader.prepare import Dictionary, speech_sentences
 from reader.providers.base import Provider
 from reader.providers.registry import Registry
 from reader.redact import Redactor
@@ -73,6 +74,9 @@ def build_parser() -> argparse.ArgumentParser:
     speak.add_argument("--instructions", default="", help="how to speak, where the model allows")
     speak.add_argument("-o", "--output", type=Path, help="also save: .wav .flac .ogg .opus .mp3")
     speak.add_argument("--no-play", action="store_true", help="save only (needs --output)")
+    speak.add_argument(
+        "--plain", action="store_true", help="read Markdown syntax as written (default: as prose)"
+    )
 
     voices = commands.add_parser("voices", help="list a provider's voices")
     _add_provider_options(voices)
@@ -205,6 +209,9 @@ def _speak(args: argparse.Namespace, registry: Registry, settings: Settings) -> 
 
     saver = _Saver(args.output, title=_title(text), artist=f"{provider.display_name}: {voice}")
     progress = _ProgressLine(sys.stderr) if sys.stderr.isatty() else None
+    sentences = speech_sentences(
+        text, settings.markdown and not args.plain, Dictionary(settings.pronunciations)
+    )
     reading = Reading(
         text,
         provider,
@@ -212,6 +219,7 @@ def _speak(args: argparse.Namespace, registry: Registry, settings: Settings) -> 
         output=None if args.no_play else device_output(),
         on_event=progress.event if progress else lambda event: None,
         on_audio=saver.write if args.output else None,
+        sentences=sentences,
     )
     previous = signal.signal(signal.SIGTERM, _raise_interrupt)
     try:

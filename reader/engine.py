@@ -70,8 +70,12 @@ class Reading:
         start_sentence: int = 0,
         lookahead_s: float = 30.0,
         max_queued_s: float = 1.0,
+        sentences: Sequence[Sentence] | None = None,
     ) -> None:
-        self.sentences: Sequence[Sentence] = split_sentences(text)
+        # `sentences` as prepared for speech (reader.prepare), offsets into `text`.
+        self.sentences: Sequence[Sentence] = (
+            split_sentences(text) if sentences is None else sentences
+        )
         if not self.sentences:
             raise UsageError("Nothing to read: the text is empty or has no words.")
         self.text = text

@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from reader import APP_ID
+from reader.prepare import Pronunciation, check_pronunciation
 
 log = logging.getLogger(__name__)
 
@@ -35,6 +36,13 @@ class Settings:
     voice: str = ""
     speed: float = 1.0
     endpoints: tuple[Endpoint, ...] = field(default_factory=tuple)
+    # Read Markdown as prose (links as their text, code blocks skipped).
+    markdown: bool = True
+    pronunciations: tuple[Pronunciation, ...] = field(default_factory=tuple)
+    # Silence Reader adds between sentences and between paragraphs, for every provider.
+    sentence_pause_ms: int = 0
+    paragraph_pause_ms: int = 400
+    cache_mb: int = 500  # the audio cache's size cap
 
 
 def config_dir() -> Path:
@@ -128,4 +136,33 @@ def _settings_from(data: dict[str, Any]) -> Settings:
                 )
             )
     values["endpoints"] = tuple(endpoints)
+    markdown = data.get("markdown", defaults.markdown)
+    values["markdown"] = markdown if isinstance(markdown, bool) else defaults.markdown
+    for name, low, high in (
+        ("sentence_pause_ms", 0, 5000),
+        ("paragraph_pause_ms", 0, 10_000),
+        ("cache_mb", 0, 1_000_000),
+    ):
+        value = data.get(name, getattr(defaults, name))
+        usable = isinstance(value, int) and not isinstance(value, bool) and low <= value <= high
+        values[name] = value if usable else getattr(defaults, name)
+    values["pronunciations"] = tuple(_pronunciations(data.get("pronunciations")))
     return Settings(**values)
+
+
+def _pronunciations(items: Any) -> list[Pronunciation]:
+    """The usable entries; a broken one is skipped with a warning, not fatal."""
+    found = []
+    for item in items if isinstance(items, list) else []:
+        if not isinstance(item, dict):
+            continue
+        pattern, replacement = item.get("pattern"), item.get("replacement", "")
+        if not isinstance(pattern, str) or not isinstance(replacement, str):
+            continue
+        entry = Pronunciation(pattern, replacement, item.get("regex") is True)
+        problem = check_pronunciation(entry)
+        if problem:
+            log.warning("Pronunciation skipped: %s", problem)
+            continue
+        found.append(entry)
+    return found

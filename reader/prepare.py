@@ -1,0 +1,237 @@
+"""Text as a voice should hear it: Markdown read as prose, the person's own pronunciations.
+
+The window shows the original text and highlights what is heard in it, so every change
+here keeps a map from the spoken text back to the original's characters.
+"""
+
+from __future__ import annotations
+
+import re
+from array import array
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from urllib.parse import urlsplit
+
+from reader.text import Sentence, clean, is_speakable, split_sentences
+
+CODE_NOTE = "Code block skipped."
+
+
+@dataclass(frozen=True, slots=True)
+class Pronunciation:
+    """Say `replacement` wherever `pattern` appears: whole words for plain patterns
+    (case-insensitive), a Python regular expression when `regex`."""
+
+    pattern: str
+    replacement: str
+    regex: bool = False
+
+
+class Dictionary:
+    """A person's pronunciations, applied in order to every sentence for every provider."""
+
+    def __init__(self, entries: Iterable[Pronunciation] = ()) -> None:
+        self._rules: list[tuple[re.Pattern[str], str]] = []
+        for entry in entries:
+            if not entry.pattern:
+                continue
+            if entry.regex:
+                self._rules.append((re.compile(entry.pattern), entry.replacement))
+            else:
+                # Whole words only: "Dr" must not change "Drive". Escapes in a plain
+                # replacement are not template syntax.
+                word = rf"(?<!\w){re.escape(entry.pattern)}(?!\w)"
+                literal = entry.replacement.replace("\\", "\\\\")
+                self._rules.append((re.compile(word, re.IGNORECASE), literal))
+
+    def __bool__(self) -> bool:
+        return bool(self._rules)
+
+    def apply(self, text: str) -> str:
+        for pattern, replacement in self._rules:
+            text = pattern.sub(replacement, text)
+        return text
+
+
+def check_pronunciation(entry: Pronunciation) -> str | None:
+    """Why `entry` cannot be used (one line), or None when it can."""
+    if not entry.pattern:
+        return "The text to replace is empty."
+    if entry.regex:
+        try:
+            compiled = re.compile(entry.pattern)
+            compiled.sub(entry.replacement, "")
+        except re.error as error:
+            return f"'{entry.pattern}' is not a valid regular expression: {error}."
+        if compiled.match(""):
+            return f"'{entry.pattern}' matches empty text; it would change every position."
+    return None
+
+
+@dataclass(frozen=True, slots=True)
+class _Edit:
+    start: int
+    end: int
+    replacement: str
+
+
+class Prepared:
+    """The spoken form of a text and, for each of its characters, where it came from."""
+
+    def __init__(self, original: str, edits: Sequence[_Edit]) -> None:
+        parts: list[str] = []
+        starts = array("l")  # original offset of each spoken character
+        ends = array("l")  # original offset just past it
+        position = 0
+        for edit in sorted(edits, key=lambda e: e.start):
+            parts.append(original[position : edit.start])
+            starts.extend(range(position, edit.start))
+            ends.extend(range(position + 1, edit.start + 1))
+            parts.append(edit.replacement)
+            starts.extend([edit.start] * len(edit.replacement))
+            ends.extend([edit.end] * len(edit.replacement))
+            position = edit.end
+        parts.append(original[position:])
+        starts.extend(range(position, len(original)))
+        ends.extend(range(position + 1, len(original) + 1))
+        self.spoken = "".join(parts)
+        self._starts = starts
+        self._ends = ends
+
+    def original_span(self, start: int, end: int) -> tuple[int, int]:
+        """The original characters that spoken[start:end] came from."""
+        if end <= start:
+            return self._starts[start], self._starts[start]
+        return self._starts[start], self._ends[end - 1]
+
+
+_FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})[^\n]*\n.*?(?:^ {0,3}\1[`~]*[ \t]*$|\Z)", re.M | re.S)
+_INLINE_CODE = re.compile(r"(`+)(?!`)(.+?)(?<!`)\1(?!`)", re.S)
+_IMAGE = re.compile(r"!\[([^\]\n]*)\]\(([^)\s]*)(?:\s+\"[^\"]*\")?\)")
+_LINK = re.compile(r"\[([^\]\n]+)\]\(([^)\s]*)(?:\s+\"[^\"]*\")?\)")
+_REFERENCE_LINK = re.compile(r"\[([^\]\n]+)\]\[[^\]\n]*\]")
+_LINK_DEFINITION = re.compile(r"^ {0,3}\[[^\]\n]+\]:[ \t]+\S+[^\n]*$", re.M)
+_AUTOLINK = re.compile(r"<((?:https?|ftp)://[^>\s]+)>")
+_URL = re.compile(r"\b(?:https?://|www\.)[^\s<>()\[\]]*[^\s<>()\[\].,;:!?'\"]")
+_HEADING = re.compile(r"^ {0,3}(#{1,6})[ \t]+(.*?)[ \t]*#*[ \t]*$", re.M)
+_SETEXT = re.compile(r"^([^\n]+)\n {0,3}(=+|-+)[ \t]*$", re.M)
+_RULE = re.compile(r"^ {0,3}([-*_])(?:[ \t]*\1){2,}[ \t]*$", re.M)
+_QUOTE = re.compile(r"^ {0,3}(?:>[ \t]?)+", re.M)
+_LIST_ITEM = re.compile(r"^[ \t]*(?:[-*+]|\d{1,9}[.)])[ \t]+(?:\[[ xX]\][ \t]+)?", re.M)
+_TABLE_RULE = re.compile(
+    r"^[ \t]*\|?[ \t]*:?-{3,}:?[ \t]*(?:\|[ \t]*:?-{3,}:?[ \t]*)*\|?[ \t]*$", re.M
+)
+_TABLE_ROW = re.compile(r"^[ \t]*\|.*\|[ \t]*$", re.M)
+_EMPHASIS = re.compile(
+    r"(?<![\w*~])(\*\*|__|\*|_|~~)(?=[^\s*_~])(.+?)(?<=[^\s*_~])\1(?![\w*~])", re.S
+)
+_HTML_TAG = re.compile(
+    r"</?(?:b|i|em|strong|u|s|del|ins|mark|sub|sup|span|br|p|small)\b[^>]*>", re.I
+)
+
+
+_SPACE_BEFORE_MARK = re.compile(r"\s+([,.;:!?])")
+
+
+class _Edits:
+    """Non-overlapping edits of one text; a span already taken is left alone by later
+    rules (a URL inside a link target is not read, a code block is not re-parsed)."""
+
+    def __init__(self) -> None:
+        self.items: list[_Edit] = []
+        self._taken: list[tuple[int, int]] = []
+
+    def free(self, start: int, end: int) -> bool:
+        return all(end <= s or start >= e for s, e in self._taken)
+
+    def add(self, start: int, end: int, replacement: str = "") -> None:
+        if self.free(start, end):
+            self.items.append(_Edit(start, end, replacement))
+            self._taken.append((start, end))
+
+    def protect(self, start: int, end: int) -> None:
+        self._taken.append((start, end))
+
+
+def _domain(url: str) -> str:
+    host = urlsplit(url if "://" in url else f"http://{url}").hostname or url
+    return host.removeprefix("www.")
+
+
+def read_markdown(text: str) -> Prepared:
+    """`text` with Markdown syntax taken out: links read as their text, bare URLs as their
+    domain, code blocks as a short note, headings and list items as their own
+    paragraphs. Plain text passes through nearly untouched."""
+    edits = _Edits()
+    for match in _FENCE.finditer(text):
+        edits.add(match.start(), match.end(), f"\n\n{CODE_NOTE}\n\n")
+    for match in _INLINE_CODE.finditer(text):
+        if edits.free(match.start(), match.end()):
+            ticks = len(match.group(1))
+            edits.add(match.start(), match.start() + ticks)
+            edits.add(match.end() - ticks, match.end())
+            edits.protect(match.start(2), match.end(2))  # code is read as written
+    for match in _LINK_DEFINITION.finditer(text):
+        edits.add(match.start(), match.end())
+    for pattern in (_IMAGE, _LINK, _REFERENCE_LINK):
+        for match in pattern.finditer(text):
+            if edits.free(match.start(), match.end()):
+                edits.add(match.start(), match.start(1))  # "![" or "["
+                edits.add(match.end(1), match.end())  # "](target)"
+    for match in _AUTOLINK.finditer(text):
+        edits.add(match.start(), match.end(), _domain(match.group(1)))
+    for match in _URL.finditer(text):
+        edits.add(match.start(), match.end(), _domain(match.group()))
+    for match in _HEADING.finditer(text):
+        edits.add(match.start(), match.start(2))
+        edits.add(match.end(2), match.end(), "\n")  # a heading is a paragraph of its own
+    for match in _SETEXT.finditer(text):
+        if match.group(1).strip() and not _LIST_ITEM.match(match.group(1)):
+            edits.add(match.end(1), match.end(), "\n")
+    for pattern in (_RULE, _TABLE_RULE):
+        for match in pattern.finditer(text):
+            edits.add(match.start(), match.end())
+    for match in _TABLE_ROW.finditer(text):
+        row = match.group()
+        if _TABLE_RULE.fullmatch(row):
+            continue
+        bars = [match.start() + i for i, ch in enumerate(row) if ch == "|"]
+        for first, bar in enumerate(bars):
+            edge = first == 0 or first == len(bars) - 1
+            edits.add(bar, bar + 1, "" if edge else ",")
+        edits.add(match.end(), match.end(), ".\n")
+    for match in _QUOTE.finditer(text):
+        edits.add(match.start(), match.end())
+    for match in _LIST_ITEM.finditer(text):
+        # Each item its own paragraph, so items do not run together into one sentence.
+        edits.add(match.start(), match.end(), "\n" if match.start() else "")
+    for match in _EMPHASIS.finditer(text):
+        marker = len(match.group(1))
+        if edits.free(match.start(), match.start() + marker):
+            edits.add(match.start(), match.start() + marker)
+            edits.add(match.end() - marker, match.end())
+    for match in _HTML_TAG.finditer(text):
+        edits.add(match.start(), match.end(), " ")
+    return Prepared(text, edits.items)
+
+
+def plain(text: str) -> Prepared:
+    return Prepared(text, ())
+
+
+def speech_sentences(
+    text: str, markdown: bool = True, dictionary: Dictionary | None = None
+) -> list[Sentence]:
+    """The sentences a voice reads for `text`, each with its offsets in `text` itself and
+    its spoken form after Markdown and the person's pronunciations."""
+    prepared = read_markdown(text) if markdown else plain(text)
+    sentences: list[Sentence] = []
+    for sentence in split_sentences(prepared.spoken):
+        spoken = _SPACE_BEFORE_MARK.sub(r"\1", sentence.text)
+        if dictionary:
+            spoken = clean(dictionary.apply(spoken))
+            if not is_speakable(spoken):
+                continue
+        start, end = prepared.original_span(sentence.start, sentence.end)
+        sentences.append(Sentence(len(sentences), start, end, spoken, sentence.starts_paragraph))
+    return sentences
