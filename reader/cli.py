@@ -21,6 +21,7 @@ from reader.errors import Interrupted, NotFound, ReaderError, UsageError
 from reader.events import Event, Progress, Retrying, State, Voicing
 from reader.keys import KeyStore
 from reader.logs import setup_logging
+from reader.cache import AudioCache
 from reader.prepare import Dictionary, speech_sentences
 from reader.providers.base import Provider
 from reader.providers.registry import Registry
@@ -82,6 +83,8 @@ def build_parser() -> argparse.ArgumentParser:
     _add_provider_options(voices)
 
     commands.add_parser("providers", help="list providers and their defaults")
+    cache = commands.add_parser("cache", help="the audio cache: how big it is, or clear it")
+    cache.add_argument("cache_command", choices=("info", "clear"), help="what to do")
     keys_cli.add_parser(commands)
     return parser
 
@@ -114,6 +117,8 @@ def main(argv: list[str] | None = None) -> int:
             return _speak(args, registry, SettingsFile().load())
         if command == "voices":
             return _voices(args, registry)
+        if command == "cache":
+            return _cache(args, SettingsFile().load())
         return _providers(registry)
     except ReaderError as error:
         print(f"reader: {error}", file=sys.stderr)
@@ -144,6 +149,21 @@ def _voices(args: argparse.Namespace, registry: Registry) -> int:
     for voice in voices:
         details = "  ".join(part for part in (voice.language, voice.gender) if part)
         print(f"{voice.id}\t{voice.name}\t{details}".rstrip())
+    return 0
+
+
+def _audio_cache(settings: Settings) -> AudioCache:
+    return AudioCache(max_bytes=settings.cache_mb * 1024 * 1024)
+
+
+def _cache(args: argparse.Namespace, settings: Settings) -> int:
+    cache = _audio_cache(settings)
+    if args.cache_command == "clear":
+        freed = cache.clear()
+        print(f"Cleared the audio cache ({freed / 1e6:.1f} MB).", file=sys.stderr)
+        return 0
+    entries, size = cache.size()
+    print(f"{cache.root}\t{entries} entries\t{size / 1e6:.1f} MB of {settings.cache_mb} MB")
     return 0
 
 
@@ -220,6 +240,7 @@ def _speak(args: argparse.Namespace, registry: Registry, settings: Settings) -> 
         on_event=progress.event if progress else lambda event: None,
         on_audio=saver.write if args.output else None,
         sentences=sentences,
+        cache=_audio_cache(settings),
     )
     previous = signal.signal(signal.SIGTERM, _raise_interrupt)
     try:
@@ -249,7 +270,13 @@ def _speak(args: argparse.Namespace, registry: Registry, settings: Settings) -> 
     saver.commit()
     frames = reading.delivered_frames
     seconds = frames / reading.audio_format.sample_rate
-    log.info("read %d frames (%.2f s) with %d underruns", frames, seconds, reading.buffer.underruns)
+    log.info(
+        "read %d frames (%.2f s) with %d underruns; %d requests",
+        frames,
+        seconds,
+        reading.buffer.underruns,
+        reading.requests,
+    )
     return 0
 
 

@@ -11,6 +11,7 @@ from collections.abc import Callable, Sequence
 from reader.audio.buffer import PlaybackBuffer
 from reader.audio.format import AudioFormat, Pcm
 from reader.audio.output import CALLBACK_FRAMES, OutputFactory
+from reader.cache import AudioCache
 from reader.errors import ReaderError, StreamBroken, UsageError
 from reader.events import (
     BufferingChanged,
@@ -28,7 +29,7 @@ from reader.events import (
 from reader.fetch import ChunkSlot, Fetcher, backoff, may_retry
 from reader.playback import Playback
 from reader.providers.base import AudioChunk, Provider
-from reader.text import Sentence, plan_chunks, split_sentences
+from reader.text import Chunk, Sentence, plan_chunks, split_sentences
 from reader.timeline import Timeline
 
 log = logging.getLogger(__name__)
@@ -71,6 +72,7 @@ class Reading:
         lookahead_s: float = 30.0,
         max_queued_s: float = 1.0,
         sentences: Sequence[Sentence] | None = None,
+        cache: AudioCache | None = None,
     ) -> None:
         # `sentences` as prepared for speech (reader.prepare), offsets into `text`.
         self.sentences: Sequence[Sentence] = (
@@ -91,8 +93,10 @@ class Reading:
         self.timeline = Timeline(fmt.sample_rate, voicing.speed)
         self._controls: queue.Queue[tuple[str, int]] = queue.Queue()
         self._stop_requested = threading.Event()
-        self._fetcher = Fetcher(provider, voicing, self._emit)
+        self._fetcher = Fetcher(provider, voicing, self._emit, cache)
         self._slots: list[ChunkSlot] = []
+        self._grid: list[Chunk] | None = None
+        self._grid_single = False
         self._current_slot = 0
         self._state = State.CONNECTING
         self._last_sentence: int | None = None
@@ -164,6 +168,11 @@ class Reading:
         return self._playback.buffer
 
     @property
+    def requests(self) -> int:
+        """Requests sent to the provider so far (audio from the cache is not requested)."""
+        return self._fetcher.requests
+
+    @property
     def delivered_frames(self) -> int:
         """Frames handed on in play order: to the output, or to `on_audio` without one."""
         return self._playback.delivered_frames
@@ -228,9 +237,7 @@ class Reading:
 
     def _play_from(self, first_sentence: int) -> None:
         self._fetcher.new_pass()
-        limit = self._provider.max_chars(self._voicing.model)
-        plan = plan_chunks(self.sentences[first_sentence:], limit, single=self._fetcher.buffering)
-        self._slots = [ChunkSlot(c) for c in plan]
+        self._slots = [ChunkSlot(c) for c in self._plan_from(first_sentence)]
         index = 0
         while index < len(self._slots):  # the plan may be cut finer as it plays
             self._current_slot = index
@@ -243,6 +250,31 @@ class Reading:
             self._check_controls()
             self._tick()
         self._tick()
+
+    def _plan_from(self, first: int) -> list[Chunk]:
+        """The requests from sentence `first` on, cut on one grid for the whole text, so a
+        replay, a seek back or an export asks for the same chunks and finds them in the
+        cache. A start inside a grid chunk gets a short head of its own, then rejoins the
+        grid at the next chunk."""
+        limit = self._provider.max_chars(self._voicing.model)
+        single = self._fetcher.buffering
+        if self._grid is None or self._grid_single != single:
+            self._grid = plan_chunks(self.sentences, limit, single=single)
+            self._grid_single = single
+        grid = self._grid
+        at = next(i for i, chunk in enumerate(grid) if first in chunk.sentences)
+        chunk = grid[at]
+        begins_here = chunk.sentences[0] == first and (
+            at == 0 or grid[at - 1].sentences[-1] != first
+        )
+        if begins_here:
+            return grid[at:]
+        last = chunk.sentences[-1]
+        if at + 1 < len(grid) and grid[at + 1].sentences[0] == last:
+            # Its last sentence goes on in the next chunk: no clean place to rejoin.
+            return plan_chunks(self.sentences[first:], limit, single=single)
+        head = plan_chunks(self.sentences[first : last + 1], limit, single=single)
+        return head + grid[at + 1 :]
 
     def _stream_slot(self, slot: ChunkSlot) -> None:
         began = False

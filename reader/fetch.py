@@ -9,6 +9,8 @@ import threading
 import time
 from collections.abc import Callable
 
+from reader.audio.decode import BLOCK_FRAMES
+from reader.cache import AudioCache, CacheKey, CacheWriter
 from reader.errors import (
     ConnectionDropped,
     ProviderUnavailable,
@@ -59,6 +61,7 @@ class ChunkSlot:
         self.cancel = CancelToken()
         # When the request went out, and when its first and last audio arrived.
         self.requested_at = self.first_at = self.last_at = 0.0
+        self.from_cache = False
 
 
 class Fetcher:
@@ -69,11 +72,17 @@ class Fetcher:
     """
 
     def __init__(
-        self, provider: Provider, voicing: Voicing, on_event: Callable[[Event], None]
+        self,
+        provider: Provider,
+        voicing: Voicing,
+        on_event: Callable[[Event], None],
+        cache: AudioCache | None = None,
     ) -> None:
         self._provider = provider
         self._voicing = voicing
         self._emit = on_event
+        self._cache = cache if provider.cache_scope else None
+        self.requests = 0  # requests sent to the provider (cache hits are not requests)
         self.cancel = CancelToken()
         self._workers: list[threading.Thread] = []
         # Set once a response showed the server sends nothing until a whole request is
@@ -122,18 +131,56 @@ class Fetcher:
         self._workers.append(worker)
         worker.start()
 
+    def cached(self, text: str) -> bool:
+        key = self._key(text)
+        return key is not None and self._cache is not None and key in self._cache
+
+    def _key(self, text: str) -> CacheKey | None:
+        if self._cache is None:
+            return None
+        voicing = self._voicing
+        return CacheKey(
+            self._provider.id,
+            self._provider.cache_scope,
+            voicing.model or self._provider.default_model(),
+            voicing.voice,
+            voicing.instructions,
+            voicing.speed,
+            text,
+        )
+
+    def _from_cache(self, slot: ChunkSlot, key: CacheKey | None) -> bool:
+        entry = self._cache.get(key) if self._cache is not None and key is not None else None
+        if entry is None:
+            return False
+        slot.from_cache = True
+        slot.requested_at = slot.first_at = slot.last_at = time.monotonic()
+        timings = entry.timings
+        for start in range(0, len(entry.pcm), BLOCK_FRAMES):
+            block = entry.pcm[start : start + BLOCK_FRAMES]  # views: no copy
+            slot.received_frames += len(block)
+            slot.queue.put(AudioChunk(block, entry.format, timings))
+            timings = ()
+        return True
+
     def _fetch(self, slot: ChunkSlot, cancel: CancelToken) -> None:
         voicing = self._voicing
         request = SpeechRequest(
             slot.chunk.text, voicing.voice, voicing.model, voicing.speed, voicing.instructions
         )
         attempt = slot.attempt
+        key = self._key(slot.chunk.text)
+        writer: CacheWriter | None = None
         try:
+            if self._from_cache(slot, key):
+                return
             if slot.delay and cancel.wait(slot.delay):
                 return
             while True:
                 try:
                     slot.requested_at = time.monotonic()
+                    writer = self._cache.writer(key) if self._cache and key else None
+                    self.requests += 1
                     with contextlib.closing(self._provider.stream(request, cancel)) as stream:
                         for audio in stream:
                             if cancel.cancelled:
@@ -143,6 +190,11 @@ class Fetcher:
                                 slot.first_at = slot.first_at or slot.last_at
                             slot.received_frames += len(audio.pcm)
                             slot.queue.put(audio)
+                            if writer is not None:
+                                writer.append(audio.pcm, audio.format, audio.timings)
+                    if writer is not None and not cancel.cancelled:
+                        writer.commit()
+                        writer = None
                     self._notice_buffering(slot, audio_rate=self._rate(slot))
                     return
                 except TRANSIENT as error:
@@ -152,6 +204,9 @@ class Fetcher:
                     if slot.received_frames or not may_retry(error, attempt) or cancel.cancelled:
                         raise
                     attempt += 1
+                    if writer is not None:
+                        writer.discard()
+                        writer = None
                     wait = getattr(error, "retry_after", None) or backoff(attempt)
                     self._emit(Retrying(wait, str(error)))
                     if cancel.wait(wait):
@@ -165,6 +220,8 @@ class Fetcher:
             log.exception("fetching chunk %d failed", slot.chunk.index)
             slot.queue.put(StreamBroken(f"{self._provider.display_name} failed: {error}"))
         finally:
+            if writer is not None:
+                writer.discard()  # a request that did not end well is never cached
             slot.done = True
             slot.queue.put(None)
 

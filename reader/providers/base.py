@@ -93,6 +93,12 @@ class Provider(Protocol):
     # How many requests may run at once (the offline voice has one global engine).
     concurrency: int
 
+    @property
+    def cache_scope(self) -> str:
+        """Where the audio comes from, for the audio cache (the server's address); empty
+        for a voice not worth caching."""
+        ...
+
     def voices(self) -> list[Voice]: ...
 
     def models(self) -> list[str]: ...

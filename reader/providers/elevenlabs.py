@@ -47,6 +47,10 @@ class ElevenLabsSpeech:
     def close(self) -> None:
         self.api.close()
 
+    @property
+    def cache_scope(self) -> str:
+        return self.api.base_url
+
     def voices(self) -> list[Voice]:
         data = self.api.get_json("/v1/voices")
         voices = []

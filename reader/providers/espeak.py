@@ -219,6 +219,8 @@ class OfflineProvider:
     display_name = "Offline voice (eSpeak NG)"
     needs_key = False
     concurrency = 1
+    # Synthesized faster than a cache file is read, and free: never cached.
+    cache_scope = ""
 
     def __init__(self, engine: EspeakEngine | None = None) -> None:
         self._engine_instance = engine

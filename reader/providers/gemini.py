@@ -57,6 +57,10 @@ class GeminiSpeech:
     def close(self) -> None:
         self.api.close()
 
+    @property
+    def cache_scope(self) -> str:
+        return self.api.base_url
+
     def voices(self) -> list[Voice]:
         return [Voice(name, name) for name in VOICES]
 

@@ -58,6 +58,10 @@ class OpenAISpeech:
     def close(self) -> None:
         self.api.close()
 
+    @property
+    def cache_scope(self) -> str:
+        return self.api.base_url
+
     def voices(self) -> list[Voice]:
         if not self._compatible:
             return [Voice(name, name.capitalize()) for name in VOICES]

@@ -38,6 +38,10 @@ class OpenAIChatAudio:
     def close(self) -> None:
         self.api.close()
 
+    @property
+    def cache_scope(self) -> str:
+        return self.api.base_url
+
     def voices(self) -> list[Voice]:
         return [Voice(name, name.capitalize()) for name in VOICES]
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+import tempfile
 
 
 def reader(
@@ -13,6 +14,11 @@ def reader(
     """`python -m reader ARGS`; inherited *_API_KEY variables are dropped, so a developer's
     own keys never reach a test; `env` adds or overrides variables."""
     clean = {k: v for k, v in os.environ.items() if not k.endswith("_API_KEY")}
+    # Each call its own audio cache unless a test shares one on purpose: a loopback port
+    # reused by a later test must not find an earlier test's audio.
+    clean["XDG_CACHE_HOME"] = tempfile.mkdtemp(
+        prefix="cache-", dir=os.environ.get("XDG_CACHE_HOME")
+    )
     return subprocess.run(
         [sys.executable, "-m", "reader", *args],
         input=stdin,
