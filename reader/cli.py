@@ -16,12 +16,12 @@ from reader import __version__, keys_cli
 from reader.audio.export import AudioFileWriter, check_output_path
 from reader.audio.format import AudioFormat, Pcm
 from reader.audio.output import check_output_device, device_output
+from reader.cache import AudioCache
 from reader.engine import Reading
 from reader.errors import Interrupted, NotFound, ReaderError, UsageError
 from reader.events import Event, Progress, Retrying, State, Voicing
 from reader.keys import KeyStore
 from reader.logs import setup_logging
-from reader.cache import AudioCache
 from reader.prepare import Dictionary, speech_sentences
 from reader.providers.base import Provider
 from reader.providers.registry import Registry
