@@ -27,6 +27,7 @@ from reader.providers.base import Provider
 from reader.providers.registry import Registry
 from reader.redact import Redactor
 from reader.settings import Settings, SettingsFile
+from reader.subtitles import Envelope, cues, refine, subtitle_kind, write_subtitles
 
 log = logging.getLogger(__name__)
 
@@ -75,6 +76,9 @@ def build_parser() -> argparse.ArgumentParser:
     speak.add_argument("--instructions", default="", help="how to speak, where the model allows")
     speak.add_argument("-o", "--output", type=Path, help="also save: .wav .flac .ogg .opus .mp3")
     speak.add_argument("--no-play", action="store_true", help="save only (needs --output)")
+    speak.add_argument(
+        "--subtitles", type=Path, help="with --output: also write .srt or .vtt subtitles"
+    )
     speak.add_argument(
         "--plain", action="store_true", help="read Markdown syntax as written (default: as prose)"
     )
@@ -219,6 +223,11 @@ def _speak(args: argparse.Namespace, registry: Registry, settings: Settings) -> 
         raise UsageError("--speed must be between 0.25 and 4.")
     if args.output:
         check_output_path(args.output)
+    if args.subtitles:
+        if not args.output:
+            raise UsageError("--subtitles needs --output FILE (they time that file's audio).")
+        subtitle_kind(args.subtitles)
+        check_output_path(args.subtitles, allowed=(".srt", ".vtt"))
     provider = _provider(args, registry, settings)
     text = _read_input(args)
     saved = settings.provider == provider.id
@@ -227,7 +236,12 @@ def _speak(args: argparse.Namespace, registry: Registry, settings: Settings) -> 
     if not args.no_play:
         check_output_device()
 
-    saver = _Saver(args.output, title=_title(text), artist=f"{provider.display_name}: {voice}")
+    saver = _Saver(
+        args.output,
+        title=_title(text),
+        artist=f"{provider.display_name}: {voice}",
+        envelope=bool(args.subtitles),
+    )
     progress = _ProgressLine(sys.stderr) if sys.stderr.isatty() else None
     sentences = speech_sentences(
         text, settings.markdown and not args.plain, Dictionary(settings.pronunciations)
@@ -241,6 +255,7 @@ def _speak(args: argparse.Namespace, registry: Registry, settings: Settings) -> 
         on_audio=saver.write if args.output else None,
         sentences=sentences,
         cache=_audio_cache(settings),
+        pauses=(settings.sentence_pause_ms / 1000, settings.paragraph_pause_ms / 1000),
     )
     previous = signal.signal(signal.SIGTERM, _raise_interrupt)
     try:
@@ -267,6 +282,11 @@ def _speak(args: argparse.Namespace, registry: Registry, settings: Settings) -> 
         if isinstance(error, NotFound):
             raise NotFound(f"{error} {_what_exists(provider)}".strip()) from None
         raise error
+    if args.subtitles:
+        starts = refine(reading.timeline.marks(), saver.envelope)
+        rate = reading.audio_format.sample_rate
+        found = cues(starts, reading.sentences, text, reading.delivered_frames, rate)
+        write_subtitles(args.subtitles, found)
     saver.commit()
     frames = reading.delivered_frames
     seconds = frames / reading.audio_format.sample_rate
@@ -311,12 +331,14 @@ def _title(text: str) -> str:
 class _Saver:
     """Creates the output file on the first audio (its format known only then)."""
 
-    def __init__(self, path: Path | None, title: str, artist: str) -> None:
+    def __init__(self, path: Path | None, title: str, artist: str, envelope: bool = False) -> None:
         self._path = path
         self._title = title
         self._artist = artist
         self._writer: AudioFileWriter | None = None
         self._lock = threading.Lock()
+        self._want_envelope = envelope
+        self.envelope: Envelope | None = None  # loudness of what was written, for subtitles
 
     def write(self, block: Pcm, fmt: AudioFormat) -> None:
         if self._path is None:
@@ -324,7 +346,11 @@ class _Saver:
         with self._lock:
             if self._writer is None:
                 self._writer = AudioFileWriter(self._path, fmt, self._title, self._artist)
+                if self._want_envelope:
+                    self.envelope = Envelope(fmt.sample_rate)
             self._writer.write(block)
+            if self.envelope is not None:
+                self.envelope.add(block)
 
     def commit(self) -> None:
         with self._lock:

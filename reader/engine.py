@@ -8,6 +8,8 @@ import threading
 import time
 from collections.abc import Callable, Sequence
 
+import numpy as np
+
 from reader.audio.buffer import PlaybackBuffer
 from reader.audio.format import AudioFormat, Pcm
 from reader.audio.output import CALLBACK_FRAMES, OutputFactory
@@ -73,6 +75,7 @@ class Reading:
         max_queued_s: float = 1.0,
         sentences: Sequence[Sentence] | None = None,
         cache: AudioCache | None = None,
+        pauses: tuple[float, float] = (0.0, 0.0),
     ) -> None:
         # `sentences` as prepared for speech (reader.prepare), offsets into `text`.
         self.sentences: Sequence[Sentence] = (
@@ -97,6 +100,11 @@ class Reading:
         self._slots: list[ChunkSlot] = []
         self._grid: list[Chunk] | None = None
         self._grid_single = False
+        # Silence added before a sentence and before a paragraph (seconds), the same for
+        # every provider; with a sentence pause, each sentence is its own request so the
+        # pause can go between every two of them.
+        self._sentence_pause_s, self._paragraph_pause_s = pauses
+        self._audio_in_pass = False
         self._current_slot = 0
         self._state = State.CONNECTING
         self._last_sentence: int | None = None
@@ -237,6 +245,7 @@ class Reading:
 
     def _play_from(self, first_sentence: int) -> None:
         self._fetcher.new_pass()
+        self._audio_in_pass = False
         self._slots = [ChunkSlot(c) for c in self._plan_from(first_sentence)]
         index = 0
         while index < len(self._slots):  # the plan may be cut finer as it plays
@@ -257,7 +266,7 @@ class Reading:
         cache. A start inside a grid chunk gets a short head of its own, then rejoins the
         grid at the next chunk."""
         limit = self._provider.max_chars(self._voicing.model)
-        single = self._fetcher.buffering
+        single = self._fetcher.buffering or self._sentence_pause_s > 0
         if self._grid is None or self._grid_single != single:
             self._grid = plan_chunks(self.sentences, limit, single=single)
             self._grid_single = single
@@ -288,12 +297,37 @@ class Reading:
                     return
                 raise item
             if not began:
+                self._pause_before(slot.chunk)
                 self.timeline.begin_chunk(slot.chunk, self._playback.delivered_frames)
                 began = True
+                self._audio_in_pass = True
             self._take(item, slot)
         if began:
             self.timeline.end_chunk(slot.pushed_frames)
             self._start(force=True)  # all of this chunk is queued: no gap to fear
+
+    def _pause_before(self, chunk: Chunk) -> None:
+        """The configured silence before a chunk that begins a sentence (not before the
+        first audio, and not inside a sentence cut into pieces)."""
+        if not self._audio_in_pass:
+            return
+        first = chunk.sentences[0]
+        previous = self._slots[self._current_slot - 1] if self._current_slot else None
+        if previous is not None and previous.chunk.sentences[-1] == first:
+            return  # a piece of a long sentence, or the rest of a broken one
+        paragraph = self.sentences[first].starts_paragraph
+        seconds = self._paragraph_pause_s if paragraph else self._sentence_pause_s
+        frames = self._playback.format.frames(seconds)
+        if frames <= 0:
+            return
+        fmt = self._playback.format
+        silence = np.zeros((frames, fmt.channels), np.int16)
+        for start in range(0, frames, CALLBACK_FRAMES * 4):
+            block = silence[start : start + CALLBACK_FRAMES * 4]
+            self._wait_for_room()
+            if self._on_audio is not None:
+                self._on_audio(block, fmt)
+            self._playback.push(block)
 
     def _ask_again(self, slot: ChunkSlot, error: BaseException) -> None:
         """The stream of `slot` broke after some of its audio was queued: ask again for

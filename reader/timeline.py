@@ -28,18 +28,19 @@ class Timeline:
     def __init__(self, sample_rate: int, speed: float = 1.0) -> None:
         self._frames: list[int] = []
         self._sentences: list[int] = []
+        self._exact_marks: list[bool] = []
         self._chars_per_frame = _DEFAULT_CHARS_PER_SECOND * speed / sample_rate
         self._chunk: Chunk | None = None
         self._chunk_start = 0
         self._next = 0  # index into the current chunk's sentences still to be marked
-        self._exact = False  # the current chunk's marks come from provider timings
+        self._timed = False  # the current chunk's marks come from provider timings
 
     def begin_chunk(self, chunk: Chunk, start_frame: int) -> None:
         self._chunk = chunk
         self._chunk_start = start_frame
         self._next = 0
-        self._exact = False
-        self._mark(start_frame, chunk.sentences[0])
+        self._timed = False
+        self._mark(start_frame, chunk.sentences[0], exact=True)
         self._next = 1
 
     def add_timings(self, timings: Sequence[WordTiming]) -> None:
@@ -47,12 +48,13 @@ class Timeline:
         chunk = self._chunk
         if chunk is None:
             return
-        self._exact = self._exact or bool(timings)
+        self._timed = self._timed or bool(timings)
         for timing in timings:
             while (
                 self._next < len(chunk.sentences) and chunk.starts[self._next] <= timing.char_offset
             ):
-                self._mark(self._chunk_start + timing.frame, chunk.sentences[self._next])
+                frame = self._chunk_start + timing.frame
+                self._mark(frame, chunk.sentences[self._next], exact=True)
                 self._next += 1
 
     def audio_received(self, frames_in_chunk: int) -> None:
@@ -87,7 +89,7 @@ class Timeline:
         chunk = self._chunk
         if chunk is None:
             return 0
-        if self._exact:
+        if self._timed:
             return max(0, self._next - 1)
         position = 0
         for index, start in enumerate(chunk.starts):
@@ -101,9 +103,23 @@ class Timeline:
         not teach the speech rate."""
         self._chunk = None
 
-    def _mark(self, frame: int, sentence: int) -> None:
+    def marks(self) -> list[tuple[int, int, bool]]:
+        """(sentence, frame, exact) for every mark so far, in play order; exact marks come
+        from a chunk's start or the provider's timings, the others are estimates."""
+        count = len(self._frames)
+        return list(
+            zip(
+                self._sentences[:count],
+                self._frames[:count],
+                self._exact_marks[:count],
+                strict=True,
+            )
+        )
+
+    def _mark(self, frame: int, sentence: int, exact: bool = False) -> None:
         if self._frames and frame < self._frames[-1]:
             frame = self._frames[-1]  # marks never go backwards
+        self._exact_marks.append(exact)
         # Sentence first: readers bound their search by len(self._frames).
         self._sentences.append(sentence)
         self._frames.append(frame)

@@ -6,6 +6,7 @@ import contextlib
 import os
 import shutil
 import tempfile
+from collections.abc import Sequence
 from pathlib import Path
 from types import TracebackType
 from typing import Any
@@ -26,12 +27,13 @@ FORMATS: dict[str, tuple[str, str]] = {
 _OPUS_RATES = (8_000, 12_000, 16_000, 24_000, 48_000)
 
 
-def check_output_path(path: Path) -> None:
-    """Raise ExportError naming `path` unless a file of a known format can be written there."""
+def check_output_path(path: Path, allowed: Sequence[str] = ()) -> None:
+    """Raise ExportError naming `path` unless a file of a known format (`allowed`
+    suffixes, else the audio formats) can be written there."""
     if path.is_dir():
         raise ExportError(f"Cannot write {path}: it is a folder.")
-    if path.suffix.lower() not in FORMATS:
-        known = ", ".join(FORMATS)
+    if path.suffix.lower() not in (allowed or FORMATS):
+        known = ", ".join(allowed or FORMATS)
         raise ExportError(f"Cannot save as '{path.suffix or path.name}': use one of {known}.")
     folder = path.parent if str(path.parent) else Path(".")
     if not folder.is_dir():

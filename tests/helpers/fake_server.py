@@ -82,6 +82,10 @@ class FakeSpeechServer(ThreadingHTTPServer):
         # which fraction of the audio).
         self.breaks: dict[str, tuple[str, float]] = {}
         self.stall_hold_s = 2.0
+        # Speech made one sentence at a time and joined, so tests know where each
+        # sentence's first sample is: request text → the frame each sentence starts at.
+        self.per_sentence = False
+        self.sentence_frames: dict[str, list[int]] = {}
         self.failures: list[Failure] = []
         self.gemini_mime = "audio/L16;codec=pcm;rate=24000"
         self.gemini_piece = 1800  # bytes of audio per event (huge: one event, as unary)
@@ -186,7 +190,7 @@ class _Handler(BaseHTTPRequestHandler):
         if not path.endswith("/audio/speech"):
             self._json(404, {"error": {"message": "Unknown path", "type": "invalid_request_error"}})
             return
-        pcm = speech_pcm(body["input"])
+        pcm = self._speech(body["input"])
         mode = self.server.mode
         sent = self.server.sent
         if self._break(body["input"], pcm):
@@ -225,6 +229,16 @@ class _Handler(BaseHTTPRequestHandler):
             kind = "audio/mpeg" if mode == "mislabeled" else "audio/pcm"
             self._chunked(kind, _cut(pcm))
         self.server.responses.append((body["input"], sent.get(body["input"], b"")))
+
+    def _speech(self, text: str) -> bytes:
+        if not self.server.per_sentence:
+            return speech_pcm(text)
+        from reader.text import split_sentences
+
+        parts = [speech_pcm(s.text) for s in split_sentences(text)]
+        starts = np.cumsum([0] + [len(p) // 2 for p in parts[:-1]])
+        self.server.sentence_frames[text] = [int(f) for f in starts]
+        return b"".join(parts)
 
     def _break(self, text: str, pcm: bytes) -> bool:
         """Send part of the audio, then drop or stall, if a break was set for `text`."""
