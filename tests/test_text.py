@@ -113,3 +113,18 @@ def test_paragraphs_start_new_chunks() -> None:
 def test_unbreakable_word_is_hard_cut() -> None:
     chunks = plan_chunks(split_sentences("x" * 250), 100)
     assert [len(c.text) for c in chunks] == [100, 100, 50]
+
+
+def test_gpt_4o_mini_tts_requests_stay_under_its_token_limit() -> None:
+    from reader.providers.http import HttpApi
+    from reader.providers.openai import OpenAISpeech
+
+    provider = OpenAISpeech(HttpApi("OpenAI", "openai", "https://api.openai.com/v1"))
+    try:
+        assert provider.max_chars("tts-1") == 4096
+        assert provider.max_chars("gpt-4o-mini-tts") == provider.max_chars("") == 1800
+        # A CJK text with no sentence end: every request at most 1800 characters.
+        chunks = plan_chunks(split_sentences("漢字" * 3000), provider.max_chars(""))
+        assert max(len(c.text) for c in chunks) <= 1800
+    finally:
+        provider.close()

@@ -21,6 +21,7 @@ MODELS = ("gpt-4o-mini-tts", "tts-1", "tts-1-hd")
 # Models that neither take `instructions` nor stream SSE (providers.md §1).
 _CLASSIC = ("tts-1", "tts-1-hd")
 MAX_CHARS = 4096
+TOKEN_MODEL_CHARS = 1800
 
 log = logging.getLogger(__name__)
 
@@ -91,6 +92,11 @@ class OpenAISpeech:
         return "tts-1" if self._compatible else "gpt-4o-mini-tts"
 
     def max_chars(self, model: str) -> int:
+        model = model or self.default_model()
+        if model not in _CLASSIC and not self._compatible and not self._deployment:
+            # gpt-4o-mini-tts takes about 2000 tokens. A character is at most about one
+            # token in most scripts, so this keeps CJK text under it too.
+            return TOKEN_MODEL_CHARS
         return MAX_CHARS
 
     def audio_format(self, model: str) -> AudioFormat:
