@@ -17,6 +17,7 @@ from reader.audio.export import AudioFileWriter, check_output_path
 from reader.audio.format import AudioFormat, Pcm
 from reader.audio.output import check_output_device, device_output
 from reader.cache import AudioCache
+from reader.cost import PriceTable, Tally
 from reader.engine import Reading
 from reader.errors import Interrupted, NotFound, ReaderError, UsageError
 from reader.events import Event, Progress, Retrying, State, Voicing
@@ -243,6 +244,8 @@ def _speak(args: argparse.Namespace, registry: Registry, settings: Settings) -> 
         envelope=bool(args.subtitles),
     )
     progress = _ProgressLine(sys.stderr) if sys.stderr.isatty() else None
+    prices = PriceTable(settings.prices)
+    tally = Tally(prices)
     sentences = speech_sentences(
         text, settings.markdown and not args.plain, Dictionary(settings.pronunciations)
     )
@@ -256,7 +259,12 @@ def _speak(args: argparse.Namespace, registry: Registry, settings: Settings) -> 
         sentences=sentences,
         cache=_audio_cache(settings),
         pauses=(settings.sentence_pause_ms / 1000, settings.paragraph_pause_ms / 1000),
+        tally=tally,
     )
+    estimate = prices.estimate(provider.id, model, reading.characters_to_synthesize())
+    if estimate.dollars > 0 and (progress or args.verbose):
+        # Before anything is sent: a person at a terminal sees what it may cost.
+        print(estimate.describe(f"{provider.display_name} {model}"), file=sys.stderr)
     previous = signal.signal(signal.SIGTERM, _raise_interrupt)
     try:
         reading.start()
@@ -297,6 +305,8 @@ def _speak(args: argparse.Namespace, registry: Registry, settings: Settings) -> 
         reading.buffer.underruns,
         reading.requests,
     )
+    if tally.characters:
+        log.info("sent %d characters, about $%.4f", tally.characters, tally.dollars)
     return 0
 
 

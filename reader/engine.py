@@ -14,6 +14,7 @@ from reader.audio.buffer import PlaybackBuffer
 from reader.audio.format import AudioFormat, Pcm
 from reader.audio.output import CALLBACK_FRAMES, OutputFactory
 from reader.cache import AudioCache
+from reader.cost import Tally
 from reader.errors import ReaderError, StreamBroken, UsageError
 from reader.events import (
     BufferingChanged,
@@ -76,6 +77,7 @@ class Reading:
         sentences: Sequence[Sentence] | None = None,
         cache: AudioCache | None = None,
         pauses: tuple[float, float] = (0.0, 0.0),
+        tally: Tally | None = None,
     ) -> None:
         # `sentences` as prepared for speech (reader.prepare), offsets into `text`.
         self.sentences: Sequence[Sentence] = (
@@ -96,7 +98,7 @@ class Reading:
         self.timeline = Timeline(fmt.sample_rate, voicing.speed)
         self._controls: queue.Queue[tuple[str, int]] = queue.Queue()
         self._stop_requested = threading.Event()
-        self._fetcher = Fetcher(provider, voicing, self._emit, cache)
+        self._fetcher = Fetcher(provider, voicing, self._emit, cache, tally)
         self._slots: list[ChunkSlot] = []
         self._grid: list[Chunk] | None = None
         self._grid_single = False
@@ -174,6 +176,12 @@ class Reading:
     @property
     def buffer(self) -> PlaybackBuffer:
         return self._playback.buffer
+
+    def characters_to_synthesize(self) -> int:
+        """Characters this reading will send to the provider, leaving out what the cache
+        holds (call before `start`: the price to show first)."""
+        plan = self._plan_from(self._start_sentence)
+        return sum(len(chunk.text) for chunk in plan if not self._fetcher.cached(chunk.text))
 
     @property
     def requests(self) -> int:

@@ -11,6 +11,7 @@ from collections.abc import Callable
 
 from reader.audio.decode import BLOCK_FRAMES
 from reader.cache import AudioCache, CacheKey, CacheWriter
+from reader.cost import Tally
 from reader.errors import (
     ConnectionDropped,
     ProviderUnavailable,
@@ -77,8 +78,10 @@ class Fetcher:
         voicing: Voicing,
         on_event: Callable[[Event], None],
         cache: AudioCache | None = None,
+        tally: Tally | None = None,
     ) -> None:
         self._provider = provider
+        self._tally = tally
         self._voicing = voicing
         self._emit = on_event
         self._cache = cache if provider.cache_scope else None
@@ -181,6 +184,9 @@ class Fetcher:
                     slot.requested_at = time.monotonic()
                     writer = self._cache.writer(key) if self._cache and key else None
                     self.requests += 1
+                    if self._tally is not None:
+                        model = voicing.model or self._provider.default_model()
+                        self._tally.add(self._provider.id, model, len(request.text))
                     with contextlib.closing(self._provider.stream(request, cancel)) as stream:
                         for audio in stream:
                             if cancel.cancelled:

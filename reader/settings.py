@@ -43,6 +43,9 @@ class Settings:
     sentence_pause_ms: int = 0
     paragraph_pause_ms: int = 400
     cache_mb: int = 500  # the audio cache's size cap
+    # Overrides of reader.cost.DEFAULT_PRICES: "provider/model" (or "provider/*") to
+    # US dollars per million characters.
+    prices: dict[str, float] = field(default_factory=dict)
 
 
 def config_dir() -> Path:
@@ -147,6 +150,12 @@ def _settings_from(data: dict[str, Any]) -> Settings:
         usable = isinstance(value, int) and not isinstance(value, bool) and low <= value <= high
         values[name] = value if usable else getattr(defaults, name)
     values["pronunciations"] = tuple(_pronunciations(data.get("pronunciations")))
+    prices = data.get("prices")
+    values["prices"] = {
+        str(name): float(value)
+        for name, value in (prices.items() if isinstance(prices, dict) else [])
+        if isinstance(value, int | float) and not isinstance(value, bool) and value >= 0
+    }
     return Settings(**values)
 
 
