@@ -85,6 +85,10 @@ class FakeSpeechServer(ThreadingHTTPServer):
         # Speech made one sentence at a time and joined, so tests know where each
         # sentence's first sample is: request text → the frame each sentence starts at.
         self.per_sentence = False
+        # "paced": synthetic audio (fast to make: 14 characters a second) streamed at
+        # `pace` x real time after `first_byte_s`, as a server that synthesizes live.
+        self.pace = 1.5
+        self.first_byte_s = 0.3
         self.sentence_frames: dict[str, list[int]] = {}
         self.failures: list[Failure] = []
         self.gemini_mime = "audio/L16;codec=pcm;rate=24000"
@@ -190,8 +194,11 @@ class _Handler(BaseHTTPRequestHandler):
         if not path.endswith("/audio/speech"):
             self._json(404, {"error": {"message": "Unknown path", "type": "invalid_request_error"}})
             return
-        pcm = self._speech(body["input"])
         mode = self.server.mode
+        if mode == "paced":
+            self._paced(body["input"])
+            return
+        pcm = self._speech(body["input"])
         sent = self.server.sent
         if self._break(body["input"], pcm):
             return
@@ -229,6 +236,24 @@ class _Handler(BaseHTTPRequestHandler):
             kind = "audio/mpeg" if mode == "mislabeled" else "audio/pcm"
             self._chunked(kind, _cut(pcm))
         self.server.responses.append((body["input"], sent.get(body["input"], b"")))
+
+    def _paced(self, text: str) -> None:
+        frames = round(len(text) / 14 * 24_000)
+        t = np.arange(frames)
+        pcm = ((np.sin(t * 0.0523) * 6000) + (t * 7919 % 401) - 200).astype("<i2").tobytes()
+        self.server.sent[text] = pcm
+        self.server.responses.append((text, pcm))
+        piece = 4800  # 0.1 s of audio
+
+        def pieces() -> Iterator[bytes]:
+            started = time.monotonic()
+            time.sleep(self.server.first_byte_s)
+            for start in range(0, len(pcm), piece):
+                due = started + self.server.first_byte_s + start / 48_000 / self.server.pace
+                time.sleep(max(0.0, due - time.monotonic()))
+                yield pcm[start : start + piece]
+
+        self._chunked("audio/pcm", pieces())
 
     def _speech(self, text: str) -> bytes:
         if not self.server.per_sentence:
