@@ -10,7 +10,7 @@ from pathlib import Path
 
 import numpy as np
 
-from bench import cpu, first_audio, stop
+from bench import cpu, export_memory, first_audio, stop
 from reader.providers.registry import Registry
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -37,6 +37,8 @@ def main() -> None:
     # This VM's noise moves a single window by ±3 ms/s: report the median of three.
     cpu_runs = sorted(cpu.measure(skip_s=8, window_s=20) for _ in range(3))
     cpu_ms = cpu_runs[1]
+    print("peak memory exporting about an hour of audio…", flush=True)
+    memory = export_memory.run()
     p50 = statistics.median(overhead) * 1000
     p95 = float(np.percentile(overhead, 95)) * 1000
     rows = [
@@ -57,6 +59,13 @@ def main() -> None:
             f"{cpu_ms:.1f} ms per audio second (runs {cpu_runs[0]:.1f}–{cpu_runs[2]:.1f})",
             "≤ 12 ms",
             "yes" if cpu_ms <= 12 else "**no**",
+        ),
+        (
+            f"Peak RSS, `reader speak --no-play -o x.opus`, {memory['audio_min']:.0f} min of "
+            "audio from the loopback server (growth after the first tenth)",
+            f"{memory['peak_mb']:.1f} MB (+{memory['growth_mb']:.1f} MB)",
+            "≤ 80 MB, flat",
+            "yes" if memory["peak_mb"] <= 80 and memory["growth_mb"] <= 5 else "**no**",
         ),
     ]
     today = datetime.date.today().isoformat()

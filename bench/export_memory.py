@@ -1,0 +1,73 @@
+"""Peak memory of `reader speak --no-play -o X.opus` exporting about an hour of audio.
+
+The loopback server streams synthetic audio (14 characters a second of speech) at 150x
+real time, so an hour is exported in well under a minute; the reader process's RSS is
+sampled from /proc every 50 ms.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from tests.helpers.fake_server import FakeSpeechServer
+from tests.test_long_text import long_text
+
+CHARACTERS = 60_000  # about 71 minutes at 14 characters a second
+
+
+def rss_mb(pid: int) -> float | None:
+    try:
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1]) / 1024
+    except OSError:
+        return None
+    return None
+
+
+def run() -> dict[str, float]:
+    text = long_text(CHARACTERS)
+    audio_s = len(text) / 14
+    with tempfile.TemporaryDirectory() as folder, FakeSpeechServer() as server:
+        server.mode = "paced"
+        server.pace = 150.0
+        server.first_byte_s = 0.3
+        env = {**os.environ, "XDG_CACHE_HOME": str(Path(folder) / "cache")}
+        out = Path(folder) / "hour.opus"
+        command = [sys.executable, "-m", "reader", "speak", "-p", "openai-compatible"]
+        command += ["--base-url", server.url, "--no-play", "-o", str(out), "-"]
+        started = time.monotonic()
+        process = subprocess.Popen(command, stdin=subprocess.PIPE, env=env, text=True)
+        assert process.stdin is not None
+        process.stdin.write(text)
+        process.stdin.close()
+        samples: list[tuple[float, float]] = []
+        while process.poll() is None:
+            value = rss_mb(process.pid)
+            if value is not None:
+                samples.append((time.monotonic() - started, value))
+            time.sleep(0.05)
+        if process.returncode != 0:
+            raise SystemExit(f"the export failed with status {process.returncode}")
+        wall = time.monotonic() - started
+    peak = max(value for _, value in samples)
+    # Flatness: what the RSS still grew after the first tenth of the export (about seven
+    # minutes of audio, past the start-up imports and the first buffers).
+    tenth = wall / 10
+    settled = next((value for t, value in samples if t >= tenth), peak)
+    later = max((value for t, value in samples if t >= tenth), default=settled)
+    return {
+        "audio_min": audio_s / 60,
+        "wall_s": wall,
+        "peak_mb": peak,
+        "growth_mb": later - settled,
+    }
+
+
+if __name__ == "__main__":
+    print(run())
