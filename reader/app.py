@@ -28,6 +28,7 @@ def run_gui(redactor: Redactor, read_clipboard: bool = False, read_selection: bo
     from reader.keys import KeyStore
     from reader.player import Player
     from reader.providers.registry import Registry
+    from reader.readings import ReadingFactory
     from reader.settings import SettingsFile
     from reader.ui.main_window import MainWindow
 
@@ -53,7 +54,7 @@ def run_gui(redactor: Redactor, read_clipboard: bool = False, read_selection: bo
         (settings.model if saved and settings.model else provider.default_model()),
         settings.speed,
     )
-    player = Player(device_output())
+    player = Player(device_output(), ReadingFactory(settings))
     window = MainWindow(player, provider, voicing)
     window.show()
 

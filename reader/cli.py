@@ -17,15 +17,13 @@ from reader.audio.export import AudioFileWriter, check_output_path
 from reader.audio.format import AudioFormat, Pcm
 from reader.audio.output import check_output_device, device_output
 from reader.cache import AudioCache
-from reader.cost import PriceTable, Tally
-from reader.engine import Reading
 from reader.errors import Interrupted, NotFound, ReaderError, UsageError
 from reader.events import Event, Progress, Retrying, State, Voicing
 from reader.keys import KeyStore
 from reader.logs import setup_logging
-from reader.prepare import Dictionary, speech_sentences
 from reader.providers.base import Provider
 from reader.providers.registry import Registry
+from reader.readings import ReadingFactory
 from reader.redact import Redactor
 from reader.settings import Settings, SettingsFile
 from reader.subtitles import Envelope, cues, refine, subtitle_kind, write_subtitles
@@ -244,24 +242,17 @@ def _speak(args: argparse.Namespace, registry: Registry, settings: Settings) -> 
         envelope=bool(args.subtitles),
     )
     progress = _ProgressLine(sys.stderr) if sys.stderr.isatty() else None
-    prices = PriceTable(settings.prices)
-    tally = Tally(prices)
-    sentences = speech_sentences(
-        text, settings.markdown and not args.plain, Dictionary(settings.pronunciations)
-    )
-    reading = Reading(
+    readings = ReadingFactory(settings)
+    reading = readings.reading(
         text,
         provider,
         Voicing(voice, model, speed, args.instructions),
         output=None if args.no_play else device_output(),
         on_event=progress.event if progress else lambda event: None,
         on_audio=saver.write if args.output else None,
-        sentences=sentences,
-        cache=_audio_cache(settings),
-        pauses=(settings.sentence_pause_ms / 1000, settings.paragraph_pause_ms / 1000),
-        tally=tally,
+        markdown=False if args.plain else None,
     )
-    estimate = prices.estimate(provider.id, model, reading.characters_to_synthesize())
+    estimate = readings.estimate(reading, provider, model)
     if estimate.dollars > 0 and (progress or args.verbose):
         # Before anything is sent: a person at a terminal sees what it may cost.
         print(estimate.describe(f"{provider.display_name} {model}"), file=sys.stderr)
@@ -305,6 +296,7 @@ def _speak(args: argparse.Namespace, registry: Registry, settings: Settings) -> 
         reading.buffer.underruns,
         reading.requests,
     )
+    tally = readings.tally
     if tally.characters:
         log.info("sent %d characters, about $%.4f", tally.characters, tally.dollars)
     return 0

@@ -20,6 +20,7 @@ from reader.events import (
     Voicing,
 )
 from reader.providers.base import Provider
+from reader.readings import ReadingFactory
 
 log = logging.getLogger(__name__)
 
@@ -58,9 +59,12 @@ class Player(QObject):
     error_occurred = Signal(str)
     finished = Signal()
 
-    def __init__(self, output: OutputFactory, parent: QObject | None = None) -> None:
+    def __init__(
+        self, output: OutputFactory, readings: ReadingFactory, parent: QObject | None = None
+    ) -> None:
         super().__init__(parent)
         self._output = output
+        self._readings = readings
         self._reading: Reading | None = None
         self._relay = _EventRelay(self)
         self._relay.event_arrived.connect(self._on_event)
@@ -84,7 +88,7 @@ class Player(QObject):
         """Start reading `text`, replacing any reading in progress."""
         self.stop()
         try:
-            reading = Reading(
+            reading = self._readings.reading(
                 text,
                 provider,
                 voicing,

@@ -13,6 +13,8 @@ from PySide6.QtGui import QGuiApplication
 from reader.audio.output import clock_output
 from reader.events import Voicing
 from reader.player import Player
+from reader.readings import ReadingFactory
+from reader.settings import Settings
 from reader.ui.main_window import MainWindow
 from tests.conftest import ROOT, require
 
@@ -23,7 +25,7 @@ DOCS = ROOT / "docs"
 def window(qtbot, offline_provider, display):
     # A sped-up stand-in sound card keeps this test short; playback through the real
     # device is covered by the audio tests.
-    player = Player(clock_output(speed=1.0))
+    player = Player(clock_output(speed=1.0), ReadingFactory(Settings()))
     window = MainWindow(player, offline_provider, Voicing("en-US"))
     qtbot.addWidget(window)
     window.show()

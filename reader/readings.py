@@ -1,0 +1,56 @@
+"""Readings made one way for the command line and the window: prepared text, the audio
+cache, the pauses and the price tally that a run of Reader shares."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from reader.audio.format import AudioFormat, Pcm
+from reader.audio.output import OutputFactory
+from reader.cache import AudioCache
+from reader.cost import Estimate, PriceTable, Tally
+from reader.engine import Reading
+from reader.events import Event, Voicing
+from reader.prepare import Dictionary, speech_sentences
+from reader.providers.base import Provider
+from reader.settings import Settings
+
+
+class ReadingFactory:
+    def __init__(self, settings: Settings, cache: AudioCache | None = None) -> None:
+        self.settings = settings
+        self.cache = cache or AudioCache(max_bytes=settings.cache_mb * 1024 * 1024)
+        self.prices = PriceTable(settings.prices)
+        self.tally = Tally(self.prices)  # what this run of Reader has sent, all readings
+        self._dictionary = Dictionary(settings.pronunciations)
+
+    def reading(
+        self,
+        text: str,
+        provider: Provider,
+        voicing: Voicing,
+        output: OutputFactory | None,
+        on_event: Callable[[Event], None] = lambda event: None,
+        on_audio: Callable[[Pcm, AudioFormat], None] | None = None,
+        start_sentence: int = 0,
+        markdown: bool | None = None,
+    ) -> Reading:
+        settings = self.settings
+        use_markdown = settings.markdown if markdown is None else markdown
+        return Reading(
+            text,
+            provider,
+            voicing,
+            output,
+            on_event=on_event,
+            on_audio=on_audio,
+            start_sentence=start_sentence,
+            sentences=speech_sentences(text, use_markdown, self._dictionary),
+            cache=self.cache,
+            pauses=(settings.sentence_pause_ms / 1000, settings.paragraph_pause_ms / 1000),
+            tally=self.tally,
+        )
+
+    def estimate(self, reading: Reading, provider: Provider, model: str) -> Estimate:
+        """What `reading` may cost before it starts (what the cache holds is free)."""
+        return self.prices.estimate(provider.id, model, reading.characters_to_synthesize())
