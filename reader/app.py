@@ -19,7 +19,7 @@ def _resource(name: str) -> Path:
 
 def run_gui(redactor: Redactor, read_clipboard: bool = False, read_selection: bool = False) -> int:
     """Open the window (optionally reading the clipboard or selection) until it closes."""
-    from PySide6.QtGui import QClipboard, QGuiApplication, QIcon
+    from PySide6.QtGui import QGuiApplication, QIcon
     from PySide6.QtWidgets import QApplication
 
     from reader.audio.output import device_output
@@ -30,6 +30,7 @@ def run_gui(redactor: Redactor, read_clipboard: bool = False, read_selection: bo
     from reader.providers.registry import Registry
     from reader.readings import ReadingFactory
     from reader.settings import SettingsFile
+    from reader.ui.instance import InstanceServer, instance_name, send_to_running
     from reader.ui.main_window import MainWindow
 
     existing = QApplication.instance()
@@ -39,6 +40,12 @@ def run_gui(redactor: Redactor, read_clipboard: bool = False, read_selection: bo
     app.setOrganizationDomain(APP_ID.rsplit(".", 1)[0])
     QGuiApplication.setDesktopFileName(APP_ID)
     app.setWindowIcon(QIcon.fromTheme(APP_ID, QIcon(str(_resource(f"{APP_ID}.svg")))))
+
+    action = "read-selection" if read_selection else "read-clipboard" if read_clipboard else "show"
+    name = instance_name()
+    if send_to_running(name, action):
+        log.debug("handed '%s' to the running window", action)
+        return 0
 
     settings = SettingsFile().load()  # a bad file is moved aside with a warning
     registry = Registry(KeyStore(redactor))
@@ -58,17 +65,16 @@ def run_gui(redactor: Redactor, read_clipboard: bool = False, read_selection: bo
     window = MainWindow(player, provider, voicing)
     window.show()
 
-    if read_clipboard or read_selection:
-        mode = QClipboard.Mode.Selection if read_selection else QClipboard.Mode.Clipboard
-        clipboard = QGuiApplication.clipboard()
-        if read_selection and not clipboard.supportsSelection():
-            mode = QClipboard.Mode.Clipboard
-            window.status.setText("This system has no selection; reading the clipboard.")
-        text = clipboard.text(mode)
-        log.debug("read %d characters from the %s", len(text), mode.name)
-        window.read(text)
+    server = InstanceServer(name, window)
+    server.requested.connect(window.handle_request)
+    server.listen()
+    if read_clipboard:
+        window.read_clipboard()
+    elif read_selection:
+        window.read_selection()
 
     status = app.exec()
+    server.close()
     player.stop()
     registry.close()
     return int(status)

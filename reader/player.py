@@ -21,6 +21,7 @@ from reader.events import (
 )
 from reader.providers.base import Provider
 from reader.readings import ReadingFactory
+from reader.text import Sentence
 
 log = logging.getLogger(__name__)
 
@@ -106,6 +107,9 @@ class Player(QObject):
         self._timer.start()
         self._poll()
 
+    def sentences(self, text: str) -> list[Sentence]:
+        return self._readings.sentences(text)
+
     def toggle_pause(self) -> None:
         reading = self._reading
         if reading is None:
@@ -135,6 +139,10 @@ class Player(QObject):
     def previous_sentence(self) -> None:
         if self._reading is not None:
             self._reading.previous_sentence()
+
+    def replay_sentence(self) -> None:
+        if self._reading is not None:
+            self._reading.replay_sentence()
 
     @Slot()
     def _poll(self) -> None:

@@ -14,6 +14,7 @@ from reader.events import Event, Voicing
 from reader.prepare import Dictionary, speech_sentences
 from reader.providers.base import Provider
 from reader.settings import Settings
+from reader.text import Sentence
 
 
 class ReadingFactory:
@@ -23,6 +24,11 @@ class ReadingFactory:
         self.prices = PriceTable(settings.prices)
         self.tally = Tally(self.prices)  # what this run of Reader has sent, all readings
         self._dictionary = Dictionary(settings.pronunciations)
+
+    def sentences(self, text: str, markdown: bool | None = None) -> list[Sentence]:
+        """`text`'s sentences as a reading of it would have them."""
+        use_markdown = self.settings.markdown if markdown is None else markdown
+        return speech_sentences(text, use_markdown, self._dictionary)
 
     def reading(
         self,
@@ -36,7 +42,6 @@ class ReadingFactory:
         markdown: bool | None = None,
     ) -> Reading:
         settings = self.settings
-        use_markdown = settings.markdown if markdown is None else markdown
         return Reading(
             text,
             provider,
@@ -45,7 +50,7 @@ class ReadingFactory:
             on_event=on_event,
             on_audio=on_audio,
             start_sentence=start_sentence,
-            sentences=speech_sentences(text, use_markdown, self._dictionary),
+            sentences=self.sentences(text, markdown),
             cache=self.cache,
             pauses=(settings.sentence_pause_ms / 1000, settings.paragraph_pause_ms / 1000),
             tally=self.tally,

@@ -7,8 +7,10 @@ import subprocess
 import sys
 import time
 
+import numpy as np
 import pytest
-from PySide6.QtGui import QGuiApplication
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QGuiApplication, QTextCursor
 
 from reader.audio.output import clock_output
 from reader.events import Voicing
@@ -100,3 +102,115 @@ def test_the_run_command_shows_the_window(qapp, display) -> None:
     finally:
         process.terminate()
         assert process.wait(10) is not None
+
+
+def test_every_action_has_a_shortcut_and_is_in_a_menu(window) -> None:
+    in_menus = {
+        action
+        for menu in window.menuBar().findChildren(type(window.menuBar().actions()[0].menu()))
+        for action in menu.actions()
+    }
+    for action in (
+        window.play_action,
+        window.stop_action,
+        window.previous_action,
+        window.next_action,
+        window.replay_action,
+        window.clipboard_action,
+        window.selection_action,
+        window.quit_action,
+    ):
+        assert action.shortcuts(), action.text()
+        assert action in in_menus, action.text()
+        assert action.toolTip()
+    for button in (window.previous_button, window.replay_button, window.next_button):
+        assert button.accessibleName() and button.toolTip()
+
+
+LONG = " ".join(f"This is sentence number {n} of the test text." for n in range(1, 13))
+
+
+def test_next_previous_and_click_a_sentence(qtbot, window) -> None:
+    with qtbot.waitSignal(window._player.sentence_changed, timeout=5000):
+        window.read(LONG)
+    with qtbot.waitSignal(
+        window._player.sentence_changed, timeout=8000, check_params_cb=lambda i: i >= 1
+    ):
+        window.next_action.trigger()
+    # A click on the ninth sentence reads from there.
+    ninth = LONG.index("number 9 ")
+    cursor = QTextCursor(window.text.document())
+    cursor.setPosition(ninth + 3)
+    point = window.text.cursorRect(cursor).center()
+    with qtbot.waitSignal(
+        window._player.sentence_changed, timeout=8000, check_params_cb=lambda i: i == 8
+    ):
+        qtbot.mouseClick(window.text.viewport(), Qt.MouseButton.LeftButton, pos=point)
+    assert (
+        window.text.extraSelections()[0]
+        .cursor.selectedText()
+        .startswith("This is sentence number 9")
+    )
+    with qtbot.waitSignal(
+        window._player.sentence_changed, timeout=8000, check_params_cb=lambda i: i == 7
+    ):
+        window.previous_action.trigger()
+
+
+@pytest.mark.parametrize(
+    ("selection", "action"), [("clipboard", "clipboard_action"), ("primary", "selection_action")]
+)
+def test_read_the_clipboard_and_the_selection(qtbot, window, selection, action) -> None:
+    require(subprocess.run(["which", "xclip"], capture_output=True).returncode == 0, "xclip")
+    text = f"Text from the {selection}, read aloud."
+    subprocess.run(["xclip", "-selection", selection], input=text, text=True, check=True)
+    qtbot.waitUntil(lambda: QGuiApplication.clipboard().text(mode(selection)) == text, timeout=3000)
+    with qtbot.waitSignal(window._player.state_changed, check_params_cb=lambda s: s == "playing"):
+        getattr(window, action).trigger()
+    assert window.text.toPlainText() == text
+
+
+def mode(selection: str):
+    from PySide6.QtGui import QClipboard
+
+    return QClipboard.Mode.Selection if selection == "primary" else QClipboard.Mode.Clipboard
+
+
+def test_a_second_start_hands_its_request_to_the_running_window(sink, display, tmp_path) -> None:
+    require(subprocess.run(["which", "xclip"], capture_output=True).returncode == 0, "xclip")
+    require(subprocess.run(["which", "xdotool"], capture_output=True).returncode == 0, "xdotool")
+    log = (tmp_path / "first.log").open("w")
+    first = subprocess.Popen(
+        [sys.executable, "-m", "reader", "--verbose", "gui"], stderr=log, env=os.environ.copy()
+    )
+    try:
+        found = subprocess.run(
+            ["xdotool", "search", "--sync", "--onlyvisible", "--name", "^Reader$"],
+            capture_output=True,
+            timeout=20,
+        )
+        assert found.returncode == 0
+        text = "Handed over from a second start."
+        subprocess.run(["xclip", "-selection", "clipboard"], input=text, text=True, check=True)
+        with sink.recording(22_050) as recording:
+            started = time.monotonic()
+            second = subprocess.run(
+                [sys.executable, "-m", "reader", "gui", "--read-clipboard"],
+                capture_output=True,
+                text=True,
+                timeout=20,
+            )
+            handed = time.monotonic() - started
+            time.sleep(2.5)
+        assert second.returncode == 0, second.stderr
+        assert handed < 5  # it handed over and quit; it opened no window of its own
+        assert first.poll() is None
+        assert (
+            f"read {len(text)} characters from the Clipboard"
+            in (tmp_path / "first.log").read_text()
+        )
+        assert np.abs(recording.samples).max() > 3000  # the first window read it aloud
+    finally:
+        first.terminate()
+        first.wait(10)
+        log.close()
