@@ -298,6 +298,10 @@ class Reading:
         while True:
             item = self._next_item(slot)
             if item is None:
+                if slot.cancel.cancelled:
+                    # Cut short by a stop or a seek, never a whole chunk: act on it.
+                    self._check_controls()
+                    raise StreamBroken("A request was cancelled before its audio ended.")
                 break
             if isinstance(item, BaseException):
                 if began and may_retry(item, slot.attempt):

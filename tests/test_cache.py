@@ -166,7 +166,7 @@ def test_a_cancelled_export_resumes_from_the_cache(server, tmp_path) -> None:
     cache = AudioCache(tmp_path)
     READINGS.clear()
     server.breaks = {"A new paragraph": ("stall", 0.3)}  # the last request hangs...
-    server.stall_hold_s = 3.0
+    server.stall_hold_s = 15.0  # far longer than the cancel takes, even on a loaded machine
     stopper = threading.Thread(target=stop_when_cached, args=(cache, 2))
     stopper.start()
     reading, _ = read(server, cache)  # ...and the export is cancelled while it does

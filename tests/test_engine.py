@@ -220,3 +220,31 @@ def test_failure_is_reported_once_with_its_message() -> None:
     assert reading.state is State.FAILED
     failures = [e for e in recorder.events if isinstance(e, Failed)]
     assert len(failures) == 1 and "dropped" in str(failures[0].error)
+
+
+class HangingProvider(FlakyProvider):
+    """Sends a little audio, then nothing until its request is cancelled."""
+
+    def __init__(self) -> None:
+        super().__init__(failures=0)
+        self.first_audio = threading.Event()
+
+    def stream(self, request: SpeechRequest, cancel: CancelToken) -> Iterator[AudioChunk]:
+        self.requests.append(request.text)
+        yield AudioChunk(np.ones((2400, 1), np.int16), AudioFormat(24_000, 1))
+        self.first_audio.set()
+        cancel.wait(10)  # a server that went quiet; the cancel closes it
+
+
+def test_a_stop_during_the_last_request_ends_stopped_not_finished() -> None:
+    provider = HangingProvider()
+    recorder = Recorder()
+    reading = Reading(
+        "Only one sentence here.", provider, Voicing("v"), None, on_audio=recorder.write
+    )
+    reading.start()
+    assert provider.first_audio.wait(5)
+    time.sleep(0.2)  # the pump is waiting for more of the last request
+    reading.stop()
+    assert reading.wait(5)
+    assert reading.state is State.STOPPED  # an export must not take this for the whole text
