@@ -32,6 +32,7 @@ def run_gui(redactor: Redactor, read_clipboard: bool = False, read_selection: bo
     from reader.settings import SettingsFile
     from reader.ui.instance import InstanceServer, instance_name, send_to_running
     from reader.ui.main_window import MainWindow
+    from reader.ui.voice_bar import VoiceBar
 
     existing = QApplication.instance()
     app = existing if isinstance(existing, QApplication) else QApplication(sys.argv[:1])
@@ -62,7 +63,8 @@ def run_gui(redactor: Redactor, read_clipboard: bool = False, read_selection: bo
         settings.speed,
     )
     player = Player(device_output(), ReadingFactory(settings))
-    window = MainWindow(player, provider, voicing)
+    voice_bar = VoiceBar(registry, settings.endpoints, provider, voicing)
+    window = MainWindow(player, provider, voicing, voice_bar)
     window.show()
 
     server = InstanceServer(name, window)

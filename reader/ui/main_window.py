@@ -32,6 +32,7 @@ from reader import APP_NAME
 from reader.events import Progress, State, Voicing
 from reader.player import Player
 from reader.providers.base import Provider
+from reader.ui.voice_bar import VoiceBar
 
 log = logging.getLogger(__name__)
 
@@ -49,11 +50,18 @@ _STATUS = {
 class MainWindow(QMainWindow):
     """Binds widgets to a Player; does no audio, network or disk work itself."""
 
-    def __init__(self, player: Player, provider: Provider, voicing: Voicing) -> None:
+    def __init__(
+        self,
+        player: Player,
+        provider: Provider,
+        voicing: Voicing,
+        voice_bar: VoiceBar | None = None,
+    ) -> None:
         super().__init__()
         self._player = player
         self._provider = provider
         self._voicing = voicing
+        self.voice_bar = voice_bar
         self._sentences: list[tuple[int, int]] = []
         self.setWindowTitle(APP_NAME)
         self.resize(720, 460)
@@ -133,6 +141,18 @@ class MainWindow(QMainWindow):
         central = QWidget()
         central.setLayout(layout)
         self.setCentralWidget(central)
+        if voice_bar is not None:
+            self.addToolBar(voice_bar)
+            voice_bar.problem.connect(self._on_error)
+            voice_action = self._action(
+                "Choose &voice…",
+                "Open the voice menu",
+                ["Ctrl+Shift+O"],
+                voice_bar.voice_button.showMenu,
+            )
+            self._reading_menu.addSeparator()
+            self._reading_menu.addAction(voice_action)
+            self.voice_action = voice_action
 
         player.state_changed.connect(self._on_state)
         player.sentence_changed.connect(self._on_sentence)
@@ -169,7 +189,7 @@ class MainWindow(QMainWindow):
     def _build_menus(self) -> None:
         file_menu = self.menuBar().addMenu("&File")
         file_menu.addAction(self.quit_action)
-        reading = self.menuBar().addMenu("&Reading")
+        reading = self._reading_menu = self.menuBar().addMenu("&Reading")
         for action in (self.clipboard_action, self.selection_action):
             reading.addAction(action)
         reading.addSeparator()
@@ -280,6 +300,8 @@ class MainWindow(QMainWindow):
 
     def _start(self, start_sentence: int = 0) -> None:
         text = self.text.toPlainText()
+        if self.voice_bar is not None:
+            self._provider, self._voicing = self.voice_bar.provider, self.voice_bar.voicing
         self._player.play(text, self._provider, self._voicing, start_sentence)
         reading = self._player.reading
         self._sentences = [(s.start, s.end) for s in reading.sentences] if reading else []

@@ -1,0 +1,146 @@
+"""The toolbar that picks who reads: provider (or saved server), model and voice."""
+
+from __future__ import annotations
+
+import dataclasses
+import logging
+
+from PySide6.QtCore import Signal, Slot
+from PySide6.QtWidgets import QComboBox, QToolBar, QWidget
+
+from reader.errors import ReaderError
+from reader.events import Voicing
+from reader.keys import host_of
+from reader.providers.base import Provider, Voice
+from reader.providers.registry import Registry
+from reader.settings import Endpoint
+from reader.ui.voices import VoiceButton, VoiceListLoader
+
+log = logging.getLogger(__name__)
+
+
+class VoiceBar(QToolBar):
+    """Keeps the chosen provider and `Voicing`; lists voices without blocking the window.
+
+    Signals:
+        problem(str): a line to show (a missing key, a server that cannot list voices).
+    """
+
+    problem = Signal(str)
+
+    def __init__(
+        self,
+        registry: Registry,
+        endpoints: tuple[Endpoint, ...],
+        provider: Provider,
+        voicing: Voicing,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__("Voice", parent)
+        self.setObjectName("voice-bar")
+        self._registry = registry
+        self._providers: dict[str, Provider] = {}
+        self.provider = provider
+        self.voicing = voicing
+        self._choices: list[tuple[str, str | None]] = []  # (provider id, base URL)
+
+        self.provider_box = QComboBox()
+        self.provider_box.setAccessibleName("Provider")
+        self.provider_box.setToolTip("Who reads: a cloud provider, a saved server, or offline")
+        for info in registry.infos():
+            if info.needs_base_url:
+                for endpoint in endpoints:
+                    if endpoint.provider == info.id:
+                        label = (
+                            f"{info.display_name}: {endpoint.name or host_of(endpoint.base_url)}"
+                        )
+                        self._add_choice(label, info.id, endpoint.base_url)
+            else:
+                self._add_choice(info.display_name, info.id, None)
+        self.model_box = QComboBox()
+        self.model_box.setAccessibleName("Model")
+        self.model_box.setToolTip("The provider's model")
+        self.voice_button = VoiceButton()
+        self.addWidget(self.provider_box)
+        self.addWidget(self.model_box)
+        self.addWidget(self.voice_button)
+
+        self._loader = VoiceListLoader(self)
+        self._loader.loaded.connect(self._on_loaded)
+        self._loader.failed.connect(self._on_failed)
+        self.voice_button.chosen.connect(self._on_voice)
+        self.model_box.activated.connect(self._on_model)
+        self._select_current()
+        self.provider_box.activated.connect(self._on_provider)
+        self._list_voices()
+
+    def _add_choice(self, label: str, provider_id: str, base_url: str | None) -> None:
+        self._choices.append((provider_id, base_url))
+        self.provider_box.addItem(label)
+
+    def _key(self, provider_id: str, base_url: str | None) -> str:
+        return f"{provider_id}@{base_url or ''}"
+
+    def _select_current(self) -> None:
+        current = self.provider.id
+        scope = self.provider.cache_scope
+        for index, (provider_id, base_url) in enumerate(self._choices):
+            if provider_id == current and (base_url is None or base_url.rstrip("/") == scope):
+                self.provider_box.setCurrentIndex(index)
+                self._providers[self._key(provider_id, base_url)] = self.provider
+                return
+
+    @Slot(int)
+    def _on_provider(self, index: int) -> None:
+        provider_id, base_url = self._choices[index]
+        key = self._key(provider_id, base_url)
+        provider = self._providers.get(key)
+        if provider is None:
+            try:
+                provider = self._registry.create(provider_id, base_url)
+            except ReaderError as error:
+                self.problem.emit(str(error))
+                self._select_current()
+                return
+            self._providers[key] = provider
+        self.provider = provider
+        self.voicing = dataclasses.replace(
+            self.voicing, voice=provider.default_voice(), model=provider.default_model()
+        )
+        self._list_voices()
+
+    def _list_voices(self) -> None:
+        self.voice_button.set_loading()
+        self.voice_button.set_current(self.voicing.voice)
+        self.model_box.clear()
+        self.model_box.addItem(self.voicing.model or self.provider.default_model())
+        self._loader.load(self._key(self.provider.id, self.provider.cache_scope), self.provider)
+
+    @Slot(str, object, object)
+    def _on_loaded(self, key: str, voices: list[Voice], models: list[str]) -> None:
+        if key != self._key(self.provider.id, self.provider.cache_scope):
+            return  # an answer for a provider no longer chosen
+        ids = [voice.id for voice in voices]
+        if ids and self.voicing.voice not in ids:
+            self.voicing = dataclasses.replace(self.voicing, voice=ids[0])
+        self.voice_button.set_voices(voices, self.voicing.voice)
+        current = self.voicing.model or self.provider.default_model()
+        self.model_box.clear()
+        self.model_box.addItems(models or [current])
+        if current in models:
+            self.model_box.setCurrentText(current)
+
+    @Slot(str, str)
+    def _on_failed(self, key: str, message: str) -> None:
+        if key != self._key(self.provider.id, self.provider.cache_scope):
+            return
+        self.voice_button.set_failed(message)
+        self.problem.emit(message)
+
+    @Slot(str)
+    def _on_voice(self, voice_id: str) -> None:
+        self.voicing = dataclasses.replace(self.voicing, voice=voice_id)
+
+    @Slot(int)
+    def _on_model(self, index: int) -> None:
+        self.voicing = dataclasses.replace(self.voicing, model=self.model_box.itemText(index))

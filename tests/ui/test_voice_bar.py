@@ -1,0 +1,85 @@
+"""The voice bar: pick a saved server, see its voices listed off the GUI thread, search
+them, choose one, and hear the reading in it."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+
+from reader.audio.output import clock_output
+from reader.cache import AudioCache
+from reader.events import Voicing
+from reader.player import Player
+from reader.providers.registry import Registry
+from reader.readings import ReadingFactory
+from reader.settings import Endpoint, Settings
+from reader.ui.main_window import MainWindow
+from reader.ui.voice_bar import VoiceBar
+from tests.helpers.fake_server import Failure, FakeSpeechServer
+
+
+@pytest.fixture
+def server() -> Iterator[FakeSpeechServer]:
+    with FakeSpeechServer() as server:
+        yield server
+
+
+@pytest.fixture
+def window(qtbot, offline_provider, display, server, tmp_path):
+    registry = Registry(None)
+    endpoints = (Endpoint("kokoro", "openai-compatible", server.url, "Kokoro"),)
+    bar = VoiceBar(registry, endpoints, offline_provider, Voicing("en-US"))
+    player = Player(clock_output(4.0), ReadingFactory(Settings(), AudioCache(tmp_path)))
+    window = MainWindow(player, offline_provider, Voicing("en-US"), bar)
+    qtbot.addWidget(window)
+    window.show()
+    qtbot.waitExposed(window)
+    yield window
+    player.stop()
+    registry.close()
+
+
+def choose_server(bar: VoiceBar) -> None:
+    index = next(
+        i for i in range(bar.provider_box.count()) if "Kokoro" in bar.provider_box.itemText(i)
+    )
+    bar.provider_box.setCurrentIndex(index)
+    bar.provider_box.activated.emit(index)
+
+
+def test_a_servers_voices_are_listed_searched_and_used(qtbot, window, server) -> None:
+    bar = window.voice_bar
+    qtbot.waitUntil(lambda: bar.voice_button.text() == "Voice: English (America)", timeout=5000)
+    choose_server(bar)
+    qtbot.waitUntil(lambda: bar.voice_button.voice_ids() == ["af_heart", "bm_george"], timeout=5000)
+    assert [bar.model_box.itemText(i) for i in range(bar.model_box.count())] == ["kokoro", "tts-1"]
+    bar.voice_button.search.setText("george")
+    assert bar.voice_button.visible_voice_ids() == ["bm_george"]
+    george = next(a for a in bar.voice_button.menu().actions() if a.data() == "bm_george")
+    george.trigger()
+    assert bar.voice_button.text() == "Voice: bm_george"
+    with qtbot.waitSignal(window._player.finished, timeout=10_000):
+        window.read("Hello from the voice bar.")
+    posts = [r.body for r in server.requests if r.method == "POST"]
+    assert posts and all(p["voice"] == "bm_george" for p in posts)
+
+
+def test_a_server_that_cannot_list_voices_shows_a_line(qtbot, window, server) -> None:
+    server.failures = [Failure(500, b'{"detail": "voices are down"}', method="GET")]
+    choose_server(window.voice_bar)
+    qtbot.waitUntil(lambda: "voices are down" in window.status.text(), timeout=5000)
+    texts = [a.text() for a in window.voice_bar.voice_button.menu().actions()]
+    assert any("Could not list voices" in t for t in texts)
+
+
+def test_a_provider_without_a_key_says_so_and_keeps_the_choice(qtbot, window) -> None:
+    bar = window.voice_bar
+    before = bar.provider_box.currentIndex()
+    index = next(
+        i for i in range(bar.provider_box.count()) if bar.provider_box.itemText(i) == "ElevenLabs"
+    )
+    bar.provider_box.setCurrentIndex(index)
+    bar.provider_box.activated.emit(index)
+    assert "No elevenlabs key" in window.status.text()
+    assert bar.provider_box.currentIndex() == before and bar.provider.id == "offline"
