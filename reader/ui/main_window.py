@@ -111,9 +111,9 @@ class MainWindow(QMainWindow):
         self.stop_button.setEnabled(False)
         self.stop_button.clicked.connect(self.stop_action.trigger)
 
-        self.previous_button = self._tool_button(self.previous_action, "⏮")
-        self.replay_button = self._tool_button(self.replay_action, "↺")
-        self.next_button = self._tool_button(self.next_action, "⏭")
+        self.previous_button = self._tool_button(self.previous_action)
+        self.replay_button = self._tool_button(self.replay_action)
+        self.next_button = self._tool_button(self.next_action)
         self._build_menus()
         # While a reading runs, a click on a sentence reads from there.
         self.text.viewport().installEventFilter(self)
@@ -175,10 +175,9 @@ class MainWindow(QMainWindow):
         self.addAction(action)  # shortcuts work wherever the focus is in the window
         return action
 
-    def _tool_button(self, action: QAction, symbol: str) -> QToolButton:
+    def _tool_button(self, action: QAction) -> QToolButton:
         button = QToolButton()
-        button.setDefaultAction(action)
-        button.setText(symbol)
+        button.setDefaultAction(action)  # shows the action's words: no glyph a font may lack
         button.setAccessibleName(action.text().replace("&", ""))
         button.setToolTip(action.toolTip())
         return button

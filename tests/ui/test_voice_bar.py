@@ -16,7 +16,10 @@ from reader.readings import ReadingFactory
 from reader.settings import Endpoint, Settings
 from reader.ui.main_window import MainWindow
 from reader.ui.voice_bar import VoiceBar
+from tests.conftest import ROOT
 from tests.helpers.fake_server import Failure, FakeSpeechServer
+
+DOCS = ROOT / "docs"
 
 
 @pytest.fixture
@@ -54,6 +57,7 @@ def test_a_servers_voices_are_listed_searched_and_used(qtbot, window, server) ->
     choose_server(bar)
     qtbot.waitUntil(lambda: bar.voice_button.voice_ids() == ["af_heart", "bm_george"], timeout=5000)
     assert [bar.model_box.itemText(i) for i in range(bar.model_box.count())] == ["kokoro", "tts-1"]
+    shoot_the_open_menu(qtbot, window)
     bar.voice_button.search.setText("george")
     assert bar.voice_button.visible_voice_ids() == ["bm_george"]
     george = next(a for a in bar.voice_button.menu().actions() if a.data() == "bm_george")
@@ -63,6 +67,25 @@ def test_a_servers_voices_are_listed_searched_and_used(qtbot, window, server) ->
         window.read("Hello from the voice bar.")
     posts = [r.body for r in server.requests if r.method == "POST"]
     assert posts and all(p["voice"] == "bm_george" for p in posts)
+
+
+def shoot_the_open_menu(qtbot, window) -> None:
+    """docs/window-voices.png: the window with its voice menu open, as a person sees it."""
+    from PySide6.QtGui import QGuiApplication
+
+    window.text.setPlainText("Pick a voice from the menu, then press Play.")
+    button = window.voice_bar.voice_button
+    menu = button.menu()
+    menu.popup(button.mapToGlobal(button.rect().bottomLeft()))
+    qtbot.waitUntil(menu.isVisible, timeout=2000)
+    qtbot.wait(300)  # let it paint
+    frame = window.frameGeometry().united(menu.geometry())
+    shot = QGuiApplication.primaryScreen().grabWindow(
+        0, frame.x(), frame.y(), frame.width(), frame.height()
+    )
+    DOCS.mkdir(exist_ok=True)
+    assert shot.save(str(DOCS / "window-voices.png"))
+    menu.close()
 
 
 def test_a_server_that_cannot_list_voices_shows_a_line(qtbot, window, server) -> None:
