@@ -29,10 +29,11 @@ from reader.events import (
     Stopped,
     Voicing,
 )
-from reader.fetch import ChunkSlot, Fetcher, backoff, may_retry
+from reader.fetch import ChunkSlot, Fetcher, may_retry
+from reader.planner import Planner
 from reader.playback import Playback
 from reader.providers.base import AudioChunk, Provider
-from reader.text import Chunk, Sentence, plan_chunks, split_sentences
+from reader.text import Chunk, Sentence, split_sentences
 from reader.timeline import Timeline
 
 log = logging.getLogger(__name__)
@@ -100,12 +101,7 @@ class Reading:
         self._stop_requested = threading.Event()
         self._fetcher = Fetcher(provider, voicing, self._emit, cache, tally)
         self._slots: list[ChunkSlot] = []
-        self._grid: list[Chunk] | None = None
-        self._grid_single = False
-        # Silence added before a sentence and before a paragraph (seconds), the same for
-        # every provider; with a sentence pause, each sentence is its own request so the
-        # pause can go between every two of them.
-        self._sentence_pause_s, self._paragraph_pause_s = pauses
+        self._planner = Planner(self.sentences, lambda: provider.max_chars(voicing.model), pauses)
         self._audio_in_pass = False
         self._current_slot = 0
         self._state = State.CONNECTING
@@ -269,29 +265,7 @@ class Reading:
         self._tick()
 
     def _plan_from(self, first: int) -> list[Chunk]:
-        """The requests from sentence `first` on, cut on one grid for the whole text, so a
-        replay, a seek back or an export asks for the same chunks and finds them in the
-        cache. A start inside a grid chunk gets a short head of its own, then rejoins the
-        grid at the next chunk."""
-        limit = self._provider.max_chars(self._voicing.model)
-        single = self._fetcher.buffering or self._sentence_pause_s > 0
-        if self._grid is None or self._grid_single != single:
-            self._grid = plan_chunks(self.sentences, limit, single=single)
-            self._grid_single = single
-        grid = self._grid
-        at = next(i for i, chunk in enumerate(grid) if first in chunk.sentences)
-        chunk = grid[at]
-        begins_here = chunk.sentences[0] == first and (
-            at == 0 or grid[at - 1].sentences[-1] != first
-        )
-        if begins_here:
-            return grid[at:]
-        last = chunk.sentences[-1]
-        if at + 1 < len(grid) and grid[at + 1].sentences[0] == last:
-            # Its last sentence goes on in the next chunk: no clean place to rejoin.
-            return plan_chunks(self.sentences[first:], limit, single=single)
-        head = plan_chunks(self.sentences[first : last + 1], limit, single=single)
-        return head + grid[at + 1 :]
+        return self._planner.plan_from(first, self._fetcher.buffering)
 
     def _stream_slot(self, slot: ChunkSlot) -> None:
         began = False
@@ -309,7 +283,7 @@ class Reading:
                     return
                 raise item
             if not began:
-                self._pause_before(slot.chunk)
+                self._pause_before()
                 self.timeline.begin_chunk(slot.chunk, self._playback.delivered_frames)
                 began = True
                 self._audio_in_pass = True
@@ -318,48 +292,28 @@ class Reading:
             self.timeline.end_chunk(slot.pushed_frames)
             self._start(force=True)  # all of this chunk is queued: no gap to fear
 
-    def _pause_before(self, chunk: Chunk) -> None:
-        """The configured silence before a chunk that begins a sentence (not before the
-        first audio, and not inside a sentence cut into pieces)."""
+    def _pause_before(self) -> None:
         if not self._audio_in_pass:
-            return
-        first = chunk.sentences[0]
-        previous = self._slots[self._current_slot - 1] if self._current_slot else None
-        if previous is not None and previous.chunk.sentences[-1] == first:
-            return  # a piece of a long sentence, or the rest of a broken one
-        paragraph = self.sentences[first].starts_paragraph
-        seconds = self._paragraph_pause_s if paragraph else self._sentence_pause_s
+            return  # never before the first audio
+        seconds = self._planner.pause_before(self._slots, self._current_slot)
         frames = self._playback.format.frames(seconds)
-        if frames <= 0:
-            return
-        fmt = self._playback.format
-        silence = np.zeros((frames, fmt.channels), np.int16)
-        for start in range(0, frames, CALLBACK_FRAMES * 4):
-            block = silence[start : start + CALLBACK_FRAMES * 4]
-            self._wait_for_room()
-            if self._on_audio is not None:
-                self._on_audio(block, fmt)
-            self._playback.push(block)
+        silence = np.zeros((max(0, frames), self._playback.format.channels), np.int16)
+        for start in range(0, len(silence), CALLBACK_FRAMES * 4):
+            self._deliver(silence[start : start + CALLBACK_FRAMES * 4])
 
     def _ask_again(self, slot: ChunkSlot, error: BaseException) -> None:
         """The stream of `slot` broke after some of its audio was queued: ask again for
-        the chunk from the sentence it broke in. What was queued plays on; later chunks
-        keep their requests, so no other text is asked for twice."""
+        the chunk from the sentence it broke in; what was queued plays on."""
         position = self.timeline.resume_position(slot.pushed_frames)
         self.timeline.abandon_chunk()
-        attempt = slot.attempt + 1
-        # The first retry goes at once (the queue is playing out); later ones back off.
-        delay = 0.0 if attempt == 1 else backoff(attempt - 1)
-        retry = ChunkSlot(slot.chunk.rest(position), attempt=attempt, delay=delay)
-        index = self._slots.index(slot)
-        self._slots = [*self._slots[: index + 1], retry, *self._slots[index + 1 :]]
+        retry = self._planner.ask_again(self._slots, slot, position)
         log.warning(
             "%s; asking again from sentence %d (retry %d)",
             str(error).rstrip("."),
             retry.chunk.sentences[0] + 1,
-            attempt,
+            retry.attempt,
         )
-        self._emit(Retrying(delay, str(error)))
+        self._emit(Retrying(retry.delay, str(error)))
 
     def _next_item(self, slot: ChunkSlot) -> AudioChunk | BaseException | None:
         while True:
@@ -380,16 +334,19 @@ class Reading:
             playback.open(audio.format)
             self.timeline = Timeline(audio.format.sample_rate, self._voicing.speed)
             self.timeline.begin_chunk(slot.chunk, 0)
-        block = audio.pcm
-        if len(block):
-            self._wait_for_room()
-            if self._on_audio is not None:
-                self._on_audio(block, audio.format)
-            playback.push(block)
-            slot.pushed_frames += len(block)
+        if len(audio.pcm):
+            self._deliver(audio.pcm)
+            slot.pushed_frames += len(audio.pcm)
         self.timeline.add_timings(audio.timings)
         self.timeline.audio_received(slot.pushed_frames)
         self._start()
+
+    def _deliver(self, block: Pcm) -> None:
+        """Hand `block` on in play order: to `on_audio` (an export) and the output."""
+        self._wait_for_room()
+        if self._on_audio is not None:
+            self._on_audio(block, self._playback.format)
+        self._playback.push(block)
 
     def _start(self, force: bool = False) -> None:
         if self._playback.try_start(force):
@@ -454,35 +411,9 @@ class Reading:
 
     def _schedule(self) -> None:
         if self._fetcher.buffering:
-            self._one_sentence_per_request()
+            finer = self._planner.one_sentence_each(self._slots, self._current_slot)
+            if finer is not None:
+                self._slots = finer
         lookahead = self._playback.format.frames(self._lookahead_s)
         queued = self._playback.queued_frames()
         self._fetcher.schedule(self._slots, self._current_slot, queued, lookahead)
-
-    def _one_sentence_per_request(self) -> None:
-        """Behind a server that holds every response until the whole request is ready,
-        cut what has not produced audio yet into one sentence per request, so the next
-        sound waits for one sentence's synthesis, not a paragraph's. Only whole
-        sentences are re-planned, so nothing is requested twice."""
-        slots = self._slots
-        for index in range(self._current_slot + 1, len(slots)):
-            slot = slots[index]
-            if slot.received_frames or (slot.started and slot.done):
-                continue
-            starts_sentence = slot.chunk.starts[0] == 0 and (
-                slots[index - 1].chunk.sentences[-1] != slot.chunk.sentences[0]
-            )
-            if not starts_sentence:
-                continue
-            tail = slots[index:]
-            if all(len(s.chunk.sentences) == 1 for s in tail):
-                return  # already one sentence each
-            if any(s.received_frames for s in tail):
-                return
-            for old in tail:
-                old.cancel.cancel()
-            first = slot.chunk.sentences[0]
-            limit = self._provider.max_chars(self._voicing.model)
-            plan = plan_chunks(self.sentences[first:], limit, single=True)
-            self._slots = slots[:index] + [ChunkSlot(c) for c in plan]
-            return

@@ -1,0 +1,107 @@
+"""Which requests a reading sends, and how that plan changes while it plays."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+
+from reader.fetch import ChunkSlot, backoff
+from reader.text import Chunk, Sentence, plan_chunks
+
+
+class Planner:
+    """One grid of chunks for the whole text, so a replay, a seek back or an export asks
+    for the same chunks and finds them in the cache; and the changes made to a pass's
+    slots as it plays. Used by the pump thread only."""
+
+    def __init__(
+        self,
+        sentences: Sequence[Sentence],
+        max_chars: Callable[[], int],
+        pauses: tuple[float, float] = (0.0, 0.0),
+    ) -> None:
+        self._sentences = sentences
+        # Silence added before a sentence and before a paragraph (seconds), the same for
+        # every provider; with a sentence pause, each sentence is its own request so the
+        # pause can go between every two of them.
+        self._sentence_pause_s, self._paragraph_pause_s = pauses
+        # Asked on first use, on the pump thread: a provider may ask its server.
+        self._limit = max_chars
+        self._max_chars: int | None = None
+        self._grid: list[Chunk] | None = None
+        self._grid_single = False
+
+    def plan_from(self, first: int, buffering: bool = False) -> list[Chunk]:
+        """The requests from sentence `first` on (one sentence each behind a `buffering`
+        server, or with a sentence pause). A start inside a grid chunk gets a short head
+        of its own, then rejoins the grid at the next chunk."""
+        single = buffering or self._sentence_pause_s > 0
+        if self._grid is None or self._grid_single != single:
+            self._grid = plan_chunks(self._sentences, self._max(), single=single)
+            self._grid_single = single
+        grid = self._grid
+        at = next(i for i, chunk in enumerate(grid) if first in chunk.sentences)
+        chunk = grid[at]
+        begins_here = chunk.sentences[0] == first and (
+            at == 0 or grid[at - 1].sentences[-1] != first
+        )
+        if begins_here:
+            return grid[at:]
+        last = chunk.sentences[-1]
+        if at + 1 < len(grid) and grid[at + 1].sentences[0] == last:
+            # Its last sentence goes on in the next chunk: no clean place to rejoin.
+            return self._plan(first, len(self._sentences), single)
+        return self._plan(first, last + 1, single) + grid[at + 1 :]
+
+    def pause_before(self, slots: Sequence[ChunkSlot], index: int) -> float:
+        """Seconds of silence before the chunk of `slots[index]`: the paragraph or the
+        sentence pause where it begins one, none inside a sentence cut into pieces or
+        before the rest of a broken one."""
+        first = slots[index].chunk.sentences[0]
+        if index and slots[index - 1].chunk.sentences[-1] == first:
+            return 0.0
+        paragraph = self._sentences[first].starts_paragraph
+        return self._paragraph_pause_s if paragraph else self._sentence_pause_s
+
+    def _max(self) -> int:
+        if self._max_chars is None:
+            self._max_chars = self._limit()
+        return self._max_chars
+
+    def _plan(self, first: int, end: int, single: bool) -> list[Chunk]:
+        return plan_chunks(self._sentences[first:end], self._max(), single=single)
+
+    def ask_again(self, slots: list[ChunkSlot], broken: ChunkSlot, position: int) -> ChunkSlot:
+        """A slot for the rest of `broken` from its `position`-th sentence, placed right
+        after it; later slots keep their requests, so nothing else is asked for twice.
+        The first retry goes at once (the queue is playing out); later ones back off."""
+        attempt = broken.attempt + 1
+        delay = 0.0 if attempt == 1 else backoff(attempt - 1)
+        retry = ChunkSlot(broken.chunk.rest(position), attempt=attempt, delay=delay)
+        slots.insert(slots.index(broken) + 1, retry)
+        return retry
+
+    def one_sentence_each(self, slots: list[ChunkSlot], current: int) -> list[ChunkSlot] | None:
+        """Behind a server that holds every response until the whole request is ready,
+        the slots with what has not produced audio yet cut into one sentence per request,
+        so the next sound waits for one sentence's synthesis, not a paragraph's; None if
+        there is nothing to cut. Only whole sentences are re-planned, so nothing is
+        requested twice."""
+        for index in range(current + 1, len(slots)):
+            slot = slots[index]
+            if slot.received_frames or (slot.started and slot.done):
+                continue
+            starts_sentence = slot.chunk.starts[0] == 0 and (
+                slots[index - 1].chunk.sentences[-1] != slot.chunk.sentences[0]
+            )
+            if not starts_sentence:
+                continue
+            tail = slots[index:]
+            if all(len(s.chunk.sentences) == 1 for s in tail):
+                return None  # already one sentence each
+            if any(s.received_frames for s in tail):
+                return None
+            for old in tail:
+                old.cancel.cancel()
+            plan = self._plan(slot.chunk.sentences[0], len(self._sentences), single=True)
+            return slots[:index] + [ChunkSlot(c) for c in plan]
+        return None
