@@ -16,7 +16,6 @@ import json
 import logging
 import os
 import struct
-import sys
 import tempfile
 import zlib
 from dataclasses import dataclass
@@ -25,8 +24,8 @@ from typing import IO
 
 import numpy as np
 
-from reader import APP_ID
 from reader.audio.format import AudioFormat, Pcm
+from reader.files import cache_dir
 from reader.providers.base import WordTiming
 
 log = logging.getLogger(__name__)
@@ -34,17 +33,6 @@ log = logging.getLogger(__name__)
 _MAGIC = b"RDRC"
 _VERSION = 1
 _SUFFIX = ".audio"
-
-
-def cache_dir() -> Path:
-    """The platform's folder for this app's disposable files."""
-    if sys.platform == "win32":
-        base = Path(os.environ.get("LOCALAPPDATA") or Path.home() / "AppData" / "Local")
-    elif sys.platform == "darwin":
-        base = Path.home() / "Library" / "Caches"
-    else:
-        base = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache")
-    return base / APP_ID / "audio"
 
 
 @dataclass(frozen=True, slots=True)

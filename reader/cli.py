@@ -17,7 +17,7 @@ from reader.audio.export import AudioFileWriter, check_output_path
 from reader.audio.format import AudioFormat, Pcm
 from reader.audio.output import check_output_device, device_output
 from reader.cache import AudioCache
-from reader.errors import Interrupted, NotFound, ReaderError, UsageError
+from reader.errors import ExportError, Interrupted, NotFound, ReaderError, UsageError
 from reader.events import Event, Progress, Retrying, State, Voicing
 from reader.keys import KeyStore
 from reader.logs import setup_logging
@@ -281,12 +281,15 @@ def _speak(args: argparse.Namespace, registry: Registry, settings: Settings) -> 
         if isinstance(error, NotFound):
             raise NotFound(f"{error} {_what_exists(provider)}".strip()) from None
         raise error
+    saver.commit()  # the audio first: subtitles that cannot be written must not cost it
     if args.subtitles:
         starts = refine(reading.timeline.marks(), saver.envelope)
         rate = reading.audio_format.sample_rate
         found = cues(starts, reading.sentences, text, reading.delivered_frames, rate)
-        write_subtitles(args.subtitles, found)
-    saver.commit()
+        try:
+            write_subtitles(args.subtitles, found)
+        except ExportError as error:
+            raise ExportError(f"{error} The audio was saved to {args.output}.") from None
     frames = reading.delivered_frames
     seconds = frames / reading.audio_format.sample_rate
     log.info(

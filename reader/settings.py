@@ -6,14 +6,12 @@ import dataclasses
 import json
 import logging
 import os
-import sys
-import tempfile
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from reader import APP_ID
+from reader.files import config_dir, write_text_whole
 from reader.prepare import Pronunciation, check_pronunciation
 
 log = logging.getLogger(__name__)
@@ -48,17 +46,6 @@ class Settings:
     prices: dict[str, float] = field(default_factory=dict)
 
 
-def config_dir() -> Path:
-    """The platform's folder for this app's settings."""
-    if sys.platform == "win32":
-        base = Path(os.environ.get("APPDATA") or Path.home() / "AppData" / "Roaming")
-    elif sys.platform == "darwin":
-        base = Path.home() / "Library" / "Application Support"
-    else:
-        base = Path(os.environ.get("XDG_CONFIG_HOME") or Path.home() / ".config")
-    return base / APP_ID
-
-
 class SettingsFile:
     """Loads and saves Settings at `path`.
 
@@ -91,14 +78,7 @@ class SettingsFile:
         """Write atomically: a crash mid-write leaves the previous file intact."""
         self.path.parent.mkdir(parents=True, exist_ok=True)
         text = json.dumps(dataclasses.asdict(settings), indent=2, ensure_ascii=False)
-        handle, temp = tempfile.mkstemp(prefix=".settings.", dir=self.path.parent)
-        try:
-            with os.fdopen(handle, "w", encoding="utf-8") as file:
-                file.write(text + "\n")
-            os.replace(temp, self.path)
-        except BaseException:
-            Path(temp).unlink(missing_ok=True)
-            raise
+        write_text_whole(self.path, text + "\n")
 
     def _set_aside(self, problem: str) -> Settings:
         aside = self.path.with_name(f"{self.path.name}.bad-{time.strftime('%Y%m%d-%H%M%S')}")

@@ -9,9 +9,6 @@ between sentences are long, and their order is known.
 
 from __future__ import annotations
 
-import contextlib
-import os
-import tempfile
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -20,6 +17,7 @@ import numpy as np
 
 from reader.audio.format import Pcm
 from reader.errors import ExportError
+from reader.files import write_text_whole
 from reader.text import Sentence
 
 STEP_S = 0.01
@@ -202,16 +200,7 @@ def subtitle_kind(path: Path) -> str:
 
 def write_subtitles(path: Path, found: Sequence[Cue]) -> None:
     """Written whole under a temporary name, then renamed: never half a file."""
-    text = render(found, subtitle_kind(path))
     try:
-        handle, temp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent or Path("."))
+        write_text_whole(path, render(found, subtitle_kind(path)))
     except OSError as error:
-        raise ExportError(f"Cannot write subtitles next to {path}: {error.strerror}.") from None
-    try:
-        with os.fdopen(handle, "w", encoding="utf-8") as file:
-            file.write(text)
-        os.replace(temp, path)
-    except OSError as error:
-        with contextlib.suppress(OSError):
-            os.unlink(temp)
         raise ExportError(f"Cannot write subtitles to {path}: {error.strerror}.") from None

@@ -107,3 +107,14 @@ def test_cues_start_within_50_ms_of_their_sentences(tmp_path, kind) -> None:
     assert not misses, misses
     audio, rate = soundfile.read(out, dtype="int16")
     assert rate == RATE and abs(len(audio) / RATE - (expected[-1] + 0.5)) < 5
+
+
+def test_subtitles_that_cannot_be_written_say_where_and_leave_nothing(tmp_path) -> None:
+    from reader.errors import ExportError
+    from reader.subtitles import write_subtitles
+
+    target = tmp_path / "gone" / "x.srt"
+    with pytest.raises(ExportError, match="Cannot write subtitles to .*gone/x.srt"):
+        write_subtitles(target, [Cue(0, 1, "One.")])
+    write_subtitles(tmp_path / "x.vtt", [Cue(0, 1, "One.")])
+    assert [p.name for p in tmp_path.iterdir()] == ["x.vtt"]  # no temporary left beside it
