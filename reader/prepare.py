@@ -6,6 +6,7 @@ here keeps a map from the spoken text back to the original's characters.
 
 from __future__ import annotations
 
+import bisect
 import re
 from array import array
 from collections.abc import Iterable, Sequence
@@ -135,22 +136,33 @@ _SPACE_BEFORE_MARK = re.compile(r"\s+([,.;:!?])")
 
 class _Edits:
     """Non-overlapping edits of one text; a span already taken is left alone by later
-    rules (a URL inside a link target is not read, a code block is not re-parsed)."""
+    rules (a URL inside a link target is not read, a code block is not re-parsed).
+
+    Taken spans are kept sorted (disjoint spans sorted by start have sorted ends too), so
+    each check is a binary search: a long Markdown text makes many thousands of edits.
+    """
 
     def __init__(self) -> None:
         self.items: list[_Edit] = []
-        self._taken: list[tuple[int, int]] = []
+        self._starts: list[int] = []
+        self._ends: list[int] = []
 
     def free(self, start: int, end: int) -> bool:
-        return all(end <= s or start >= e for s, e in self._taken)
+        # Only the last span starting before `end` can reach past `start`.
+        last = bisect.bisect_left(self._starts, end) - 1
+        return last < 0 or self._ends[last] <= start
 
     def add(self, start: int, end: int, replacement: str = "") -> None:
         if self.free(start, end):
             self.items.append(_Edit(start, end, replacement))
-            self._taken.append((start, end))
+            self.protect(start, end)
 
     def protect(self, start: int, end: int) -> None:
-        self._taken.append((start, end))
+        at = bisect.bisect_right(self._starts, start)
+        while at > 0 and self._starts[at - 1] == start and self._ends[at - 1] > end:
+            at -= 1  # equal starts: the shorter span first keeps the ends sorted
+        self._starts.insert(at, start)
+        self._ends.insert(at, end)
 
 
 def _domain(url: str) -> str:

@@ -184,8 +184,9 @@ def test_hostile_text_is_read_not_crashed(reader_cmd, tmp_path: Path) -> None:
 
 
 def test_a_megabyte_of_text_is_accepted(reader_cmd, tmp_path: Path) -> None:
-    # Reading a megabyte takes hours; the text must be accepted, planned and started.
-    text = ("A short sentence that repeats. " * 34_000)[:1_000_000]
+    # Reading a megabyte takes hours; the text must be accepted, prepared, planned and
+    # started. Markdown in it: every link and emphasis is an edit to prepare.
+    text = ("A **short** sentence with [a link](https://example.org/a). " * 18_000)[:1_000_000]
     out = tmp_path / "out.wav"
     process = subprocess.Popen(
         [*reader_cmd, "speak", "--no-play", "-o", str(out), "-"],
