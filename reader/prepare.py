@@ -81,8 +81,8 @@ class Prepared:
 
     def __init__(self, original: str, edits: Sequence[_Edit]) -> None:
         parts: list[str] = []
-        starts = array("l")  # original offset of each spoken character
-        ends = array("l")  # original offset just past it
+        starts = array("i")  # original offset of each spoken character
+        ends = array("i")  # original offset just past it
         position = 0
         for edit in sorted(edits, key=lambda e: e.start):
             parts.append(original[position : edit.start])

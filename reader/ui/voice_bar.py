@@ -8,7 +8,6 @@ import logging
 from PySide6.QtCore import Signal, Slot
 from PySide6.QtWidgets import QComboBox, QToolBar, QWidget
 
-from reader.errors import ReaderError
 from reader.events import Voicing
 from reader.keys import host_of
 from reader.providers.base import Provider, Voice
@@ -43,6 +42,8 @@ class VoiceBar(QToolBar):
         self.provider = provider
         self.voicing = voicing
         self._choices: list[tuple[str, str | None]] = []  # (provider id, base URL)
+        self._wanted = ""  # the provider key whose voices are awaited
+        self._listed: tuple[list[Voice], list[str]] = ([], [])  # those of `provider`
 
         self.provider_box = QComboBox()
         self.provider_box.setAccessibleName("Provider")
@@ -93,36 +94,54 @@ class VoiceBar(QToolBar):
     @Slot(int)
     def _on_provider(self, index: int) -> None:
         provider_id, base_url = self._choices[index]
-        key = self._key(provider_id, base_url)
-        provider = self._providers.get(key)
-        if provider is None:
-            try:
-                provider = self._registry.create(provider_id, base_url)
-            except ReaderError as error:
-                self.problem.emit(str(error))
-                self._select_current()
-                return
-            self._providers[key] = provider
-        self.provider = provider
-        self.voicing = dataclasses.replace(
-            self.voicing, voice=provider.default_voice(), model=provider.default_model()
-        )
-        self._list_voices()
+        self._wanted = self._key(provider_id, base_url)
+        known = self._providers.get(self._wanted)
+        self.voice_button.set_loading()
+        if known is not None:
+            self._loader.load(self._wanted, lambda: known)
+        else:
+            self._loader.load(self._wanted, lambda: self._registry.create(provider_id, base_url))
 
     def _list_voices(self) -> None:
+        """The voices of the provider in use (at start)."""
         self.voice_button.set_loading()
         self.voice_button.set_current(self.voicing.voice)
         self.model_box.clear()
         self.model_box.addItem(self.voicing.model or self.provider.default_model())
-        self._loader.load(self._key(self.provider.id, self.provider.cache_scope), self.provider)
+        provider = self.provider
+        self._wanted = self._key(provider.id, self._base_url_of(provider))
+        self._loader.load(self._wanted, lambda: provider)
 
-    @Slot(str, object, object)
-    def _on_loaded(self, key: str, voices: list[Voice], models: list[str]) -> None:
-        if key != self._key(self.provider.id, self.provider.cache_scope):
+    def _base_url_of(self, provider: Provider) -> str | None:
+        for provider_id, base_url in self._choices:
+            if (
+                provider_id == provider.id
+                and base_url
+                and base_url.rstrip("/") == provider.cache_scope
+            ):
+                return base_url
+        return None
+
+    @Slot(str, object, object, object)
+    def _on_loaded(
+        self, key: str, provider: Provider, voices: list[Voice], models: list[str]
+    ) -> None:
+        self._providers[key] = provider
+        if key != self._wanted:
             return  # an answer for a provider no longer chosen
+        if provider is not self.provider:
+            self.provider = provider
+            self.voicing = dataclasses.replace(
+                self.voicing, voice=provider.default_voice(), model=provider.default_model()
+            )
         ids = [voice.id for voice in voices]
         if ids and self.voicing.voice not in ids:
             self.voicing = dataclasses.replace(self.voicing, voice=ids[0])
+        self._listed = (voices, models)
+        self._show_listed()
+
+    def _show_listed(self) -> None:
+        voices, models = self._listed
         self.voice_button.set_voices(voices, self.voicing.voice)
         current = self.voicing.model or self.provider.default_model()
         self.model_box.clear()
@@ -130,12 +149,25 @@ class VoiceBar(QToolBar):
         if current in models:
             self.model_box.setCurrentText(current)
 
-    @Slot(str, str)
-    def _on_failed(self, key: str, message: str) -> None:
-        if key != self._key(self.provider.id, self.provider.cache_scope):
+    @Slot(str, object, str)
+    def _on_failed(self, key: str, provider: Provider | None, message: str) -> None:
+        if key != self._wanted:
             return
-        self.voice_button.set_failed(message)
         self.problem.emit(message)
+        if provider is None:
+            # It could not be made (no key): keep reading with the one in use.
+            self._wanted = self._key(self.provider.id, self._base_url_of(self.provider))
+            self._select_current()
+            self._show_listed()
+            return
+        self._providers[key] = provider
+        self.provider = provider
+        self.voicing = dataclasses.replace(
+            self.voicing, voice=provider.default_voice(), model=provider.default_model()
+        )
+        self._listed = ([], [])
+        self.voice_button.set_failed(message)
+        self.voice_button.set_current(self.voicing.voice)
 
     @Slot(str)
     def _on_voice(self, voice_id: str) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import threading
+from collections.abc import Callable
 
 from PySide6.QtCore import QObject, Signal, Slot
 from PySide6.QtGui import QAction
@@ -16,33 +17,36 @@ log = logging.getLogger(__name__)
 
 
 class VoiceListLoader(QObject):
-    """Asks a provider for its voices and models on a worker thread.
+    """Makes a provider (its key comes from the keyring, which may ask to be unlocked)
+    and asks it for its voices and models, all on a worker thread.
 
     The signals are emitted from that thread; Qt queues them to receivers living on the
-    GUI thread, so the window never waits on a server.
+    GUI thread, so the window never waits on a keyring or a server.
     """
 
-    loaded = Signal(str, object, object)  # provider key, list[Voice], list[str] models
-    failed = Signal(str, str)  # provider key, one line for the person
+    # provider key, the Provider, list[Voice], list[str] models
+    loaded = Signal(str, object, object, object)
+    # provider key, the Provider or None when it could not be made, one line to show
+    failed = Signal(str, object, str)
 
-    def load(self, key: str, provider: Provider) -> None:
-        worker = threading.Thread(
-            target=self._run, args=(key, provider), name="voice-list", daemon=True
-        )
+    def load(self, key: str, make: Callable[[], Provider]) -> None:
+        worker = threading.Thread(target=self._run, args=(key, make), name="voices", daemon=True)
         worker.start()
 
-    def _run(self, key: str, provider: Provider) -> None:
+    def _run(self, key: str, make: Callable[[], Provider]) -> None:
+        provider: Provider | None = None
         try:
+            provider = make()
             voices = provider.voices()
             models = provider.models()
         except ReaderError as error:
-            self.failed.emit(key, str(error))
+            self.failed.emit(key, provider, str(error))
             return
         except Exception as error:  # a server's odd answer must not kill the thread silently
             log.exception("listing voices failed")
-            self.failed.emit(key, f"Listing voices failed: {error}")
+            self.failed.emit(key, provider, f"Listing voices failed: {error}")
             return
-        self.loaded.emit(key, voices, models)
+        self.loaded.emit(key, provider, voices, models)
 
 
 class VoiceButton(QToolButton):

@@ -104,5 +104,6 @@ def test_a_provider_without_a_key_says_so_and_keeps_the_choice(qtbot, window) ->
     )
     bar.provider_box.setCurrentIndex(index)
     bar.provider_box.activated.emit(index)
-    assert "No elevenlabs key" in window.status.text()
+    qtbot.waitUntil(lambda: "No elevenlabs key" in window.status.text(), timeout=5000)
     assert bar.provider_box.currentIndex() == before and bar.provider.id == "offline"
+    assert "en-US" in bar.voice_button.voice_ids()  # the offline voices are listed again
