@@ -22,7 +22,7 @@ def run_gui(redactor: Redactor, read_clipboard: bool = False, read_selection: bo
     from PySide6.QtGui import QGuiApplication, QIcon
     from PySide6.QtWidgets import QApplication
 
-    from reader.audio.output import device_output
+    from reader.audio.output import device_output, output_devices
     from reader.errors import ReaderError
     from reader.events import Voicing
     from reader.keys import KeyStore
@@ -32,6 +32,7 @@ def run_gui(redactor: Redactor, read_clipboard: bool = False, read_selection: bo
     from reader.settings import SettingsFile
     from reader.ui.instance import InstanceServer, instance_name, send_to_running
     from reader.ui.main_window import MainWindow
+    from reader.ui.services import Services
     from reader.ui.voice_bar import VoiceBar
 
     existing = QApplication.instance()
@@ -48,8 +49,10 @@ def run_gui(redactor: Redactor, read_clipboard: bool = False, read_selection: bo
         log.debug("handed '%s' to the running window", action)
         return 0
 
-    settings = SettingsFile().load()  # a bad file is moved aside with a warning
-    registry = Registry(KeyStore(redactor))
+    settings_file = SettingsFile()
+    settings = settings_file.load()  # a bad file is moved aside with a warning
+    keys = KeyStore(redactor)
+    registry = Registry(keys)
     preferred = settings.provider if settings.provider in registry.ids() else ""
     try:
         provider = registry.create(preferred or registry.default_id())
@@ -62,10 +65,34 @@ def run_gui(redactor: Redactor, read_clipboard: bool = False, read_selection: bo
         (settings.model if saved and settings.model else provider.default_model()),
         settings.speed,
     )
-    player = Player(device_output(), ReadingFactory(settings))
-    voice_bar = VoiceBar(registry, settings.endpoints, provider, voicing)
-    window = MainWindow(player, provider, voicing, voice_bar)
+    player = Player(device_output(settings.output_device or None), ReadingFactory(settings))
+    voice_bar = VoiceBar(
+        registry,
+        settings.endpoints,
+        provider,
+        voicing,
+        favourites=settings.favourite_voices,
+        recent=settings.recent_voices,
+    )
+    services = Services(
+        settings,
+        registry,
+        keys,
+        redactor,
+        settings_file,
+        output_devices,
+        lambda name: device_output(name or None),
+        player,
+    )
+    voice_bar.marks_changed.connect(
+        lambda: services.remember_voices(voice_bar.favourites, voice_bar.recent)
+    )
+    window = MainWindow(player, provider, voicing, voice_bar, services)
     window.show()
+    tray = window.add_tray(app.windowIcon())
+    window.keep_in_tray = settings.close_to_tray and tray is not None
+    if settings_file.warning:
+        window.status.setText(settings_file.warning)
 
     server = InstanceServer(name, window)
     server.requested.connect(window.handle_request)

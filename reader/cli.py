@@ -7,18 +7,16 @@ import logging
 import math
 import signal
 import sys
-import threading
 from pathlib import Path
 from types import FrameType
 from typing import TextIO
 
 from reader import __version__, keys_cli
-from reader.audio.export import AudioFileWriter, check_output_path
-from reader.audio.format import AudioFormat, Pcm
 from reader.audio.output import check_output_device, device_output
 from reader.cache import AudioCache
-from reader.errors import ExportError, Interrupted, NotFound, ReaderError, UsageError
+from reader.errors import Interrupted, NotFound, ReaderError, UsageError
 from reader.events import Event, Progress, Retrying, State, Voicing
+from reader.exporting import Export, check_targets
 from reader.keys import KeyStore
 from reader.logs import setup_logging
 from reader.providers.base import Provider
@@ -26,7 +24,6 @@ from reader.providers.registry import Registry
 from reader.readings import ReadingFactory
 from reader.redact import Redactor
 from reader.settings import Settings, SettingsFile
-from reader.subtitles import Envelope, cues, refine, subtitle_kind, write_subtitles
 
 log = logging.getLogger(__name__)
 
@@ -220,13 +217,10 @@ def _speak(args: argparse.Namespace, registry: Registry, settings: Settings) -> 
     speed = settings.speed if args.speed is None else args.speed
     if not (0.25 <= speed <= 4.0) or math.isnan(speed):
         raise UsageError("--speed must be between 0.25 and 4.")
+    if args.subtitles and not args.output:
+        raise UsageError("--subtitles needs --output FILE (they time that file's audio).")
     if args.output:
-        check_output_path(args.output)
-    if args.subtitles:
-        if not args.output:
-            raise UsageError("--subtitles needs --output FILE (they time that file's audio).")
-        subtitle_kind(args.subtitles)
-        check_output_path(args.subtitles, allowed=(".srt", ".vtt"))
+        check_targets(args.output, args.subtitles)
     provider = _provider(args, registry, settings)
     text = _read_input(args)
     saved = settings.provider == provider.id
@@ -235,23 +229,30 @@ def _speak(args: argparse.Namespace, registry: Registry, settings: Settings) -> 
     if not args.no_play:
         check_output_device()
 
-    saver = _Saver(
-        args.output,
-        title=_title(text),
-        artist=f"{provider.display_name}: {voice}",
-        envelope=bool(args.subtitles),
-    )
     progress = _ProgressLine(sys.stderr) if sys.stderr.isatty() else None
     readings = ReadingFactory(settings)
-    reading = readings.reading(
-        text,
-        provider,
-        Voicing(voice, model, speed, args.instructions),
-        output=None if args.no_play else device_output(),
-        on_event=progress.event if progress else lambda event: None,
-        on_audio=saver.write if args.output else None,
-        markdown=False if args.plain else None,
-    )
+    output = None if args.no_play else device_output()
+    on_event = progress.event if progress else lambda event: None
+    voicing = Voicing(voice, model, speed, args.instructions)
+    markdown = False if args.plain else None
+    export: Export | None = None
+    if args.output:
+        export = Export(
+            readings,
+            text,
+            provider,
+            voicing,
+            args.output,
+            args.subtitles,
+            output=output,
+            on_event=on_event,
+            markdown=markdown,
+        )
+        reading = export.reading
+    else:
+        reading = readings.reading(
+            text, provider, voicing, output, on_event=on_event, markdown=markdown
+        )
     estimate = readings.estimate(reading, provider, model)
     if estimate.dollars > 0 and (progress or args.verbose):
         # Before anything is sent: a person at a terminal sees what it may cost.
@@ -267,7 +268,8 @@ def _speak(args: argparse.Namespace, registry: Registry, settings: Settings) -> 
     except KeyboardInterrupt:
         reading.stop()  # silence first, then tidy up
         reading.wait(2)
-        saver.discard()
+        if export is not None:
+            export.cancel()
         if progress:
             progress.clear()
         raise
@@ -275,21 +277,13 @@ def _speak(args: argparse.Namespace, registry: Registry, settings: Settings) -> 
         signal.signal(signal.SIGTERM, previous)
     if progress:
         progress.clear()
-    if reading.state is not State.FINISHED:
-        saver.discard()
-        error = reading.error or ReaderError("The reading stopped before the end.")
-        if isinstance(error, NotFound):
-            raise NotFound(f"{error} {_what_exists(provider)}".strip()) from None
-        raise error
-    saver.commit()  # the audio first: subtitles that cannot be written must not cost it
-    if args.subtitles:
-        starts = refine(reading.timeline.marks(), saver.envelope)
-        rate = reading.audio_format.sample_rate
-        found = cues(starts, reading.sentences, text, reading.delivered_frames, rate)
-        try:
-            write_subtitles(args.subtitles, found)
-        except ExportError as error:
-            raise ExportError(f"{error} The audio was saved to {args.output}.") from None
+    try:
+        if export is not None:
+            export.finish()
+        elif reading.state is not State.FINISHED:
+            raise reading.error or ReaderError("The reading stopped before the end.")
+    except NotFound as error:
+        raise NotFound(f"{error} {_what_exists(provider)}".strip()) from None
     frames = reading.delivered_frames
     seconds = frames / reading.audio_format.sample_rate
     log.info(
@@ -326,48 +320,6 @@ def _what_exists(provider: Provider) -> str:
 
 def _raise_interrupt(signum: int, frame: FrameType | None) -> None:
     raise KeyboardInterrupt
-
-
-def _title(text: str) -> str:
-    words = " ".join(text.split()[:12])
-    return words[:80]
-
-
-class _Saver:
-    """Creates the output file on the first audio (its format known only then)."""
-
-    def __init__(self, path: Path | None, title: str, artist: str, envelope: bool = False) -> None:
-        self._path = path
-        self._title = title
-        self._artist = artist
-        self._writer: AudioFileWriter | None = None
-        self._lock = threading.Lock()
-        self._want_envelope = envelope
-        self.envelope: Envelope | None = None  # loudness of what was written, for subtitles
-
-    def write(self, block: Pcm, fmt: AudioFormat) -> None:
-        if self._path is None:
-            return
-        with self._lock:
-            if self._writer is None:
-                self._writer = AudioFileWriter(self._path, fmt, self._title, self._artist)
-                if self._want_envelope:
-                    self.envelope = Envelope(fmt.sample_rate)
-            self._writer.write(block)
-            if self.envelope is not None:
-                self.envelope.add(block)
-
-    def commit(self) -> None:
-        with self._lock:
-            if self._writer is not None:
-                self._writer.commit()
-                self._writer = None
-
-    def discard(self) -> None:
-        with self._lock:
-            if self._writer is not None:
-                self._writer.discard()
-                self._writer = None
 
 
 class _ProgressLine:

@@ -73,6 +73,17 @@ class Progress:
     synthesized_s: float
     level: float
     underruns: int
+    # Where in the text (character offsets) the ear and the synthesis are, for a
+    # timeline over the whole text, and the speech rate learned so far to turn
+    # characters into time.
+    heard_char: int = 0
+    synthesized_char: int = 0
+    text_length: int = 0
+    chars_per_second: float = 14.0
+
+    def seconds(self, chars: int) -> float:
+        """About how long `chars` characters of this text take to hear."""
+        return chars / self.chars_per_second if self.chars_per_second > 0 else 0.0
 
 
 @dataclass(frozen=True, slots=True)

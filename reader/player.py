@@ -49,7 +49,7 @@ class Player(QObject):
         sentence_changed(int): index of the sentence now being heard.
         progress_changed(object): a `Progress` snapshot, about 30 times a second.
         retrying(float, str): waiting that many seconds before trying again, and why.
-        error_occurred(str): one line to show the person.
+        error_occurred(object): the ReaderError to show (its str is one line).
         finished(): the reading ended (all heard, stopped, or failed).
     """
 
@@ -57,7 +57,7 @@ class Player(QObject):
     sentence_changed = Signal(int)
     progress_changed = Signal(object)
     retrying = Signal(float, str)
-    error_occurred = Signal(str)
+    error_occurred = Signal(object)
     finished = Signal()
 
     def __init__(
@@ -74,6 +74,14 @@ class Player(QObject):
         self._timer.timeout.connect(self._poll)
         self._last_state: State | None = None
         self._last_sentence: int | None = None
+
+    @property
+    def readings(self) -> ReadingFactory:
+        return self._readings
+
+    def set_output(self, output: OutputFactory) -> None:
+        """Play later readings through `output` (a device chosen in settings)."""
+        self._output = output
 
     @property
     def reading(self) -> Reading | None:
@@ -98,7 +106,7 @@ class Player(QObject):
                 start_sentence=start_sentence,
             )
         except ReaderError as error:
-            self.error_occurred.emit(str(error))
+            self.error_occurred.emit(error)
             return
         self._reading = reading
         self._last_state = None
@@ -167,7 +175,7 @@ class Player(QObject):
         if isinstance(event, Retrying):
             self.retrying.emit(event.seconds, event.reason)
         elif isinstance(event, Failed):
-            self.error_occurred.emit(str(event.error))
+            self.error_occurred.emit(event.error)
             self._end()
         elif isinstance(event, Finished | Stopped):
             self._end()

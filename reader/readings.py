@@ -25,6 +25,13 @@ class ReadingFactory:
         self.tally = Tally(self.prices)  # what this run of Reader has sent, all readings
         self._dictionary = Dictionary(settings.pronunciations)
 
+    def update(self, settings: Settings) -> None:
+        """Use changed settings for later readings (the cache and the tally stay)."""
+        self.settings = settings
+        self.prices = PriceTable(settings.prices)
+        self._dictionary = Dictionary(settings.pronunciations)
+        self.cache.max_bytes = settings.cache_mb * 1024 * 1024
+
     def sentences(self, text: str, markdown: bool | None = None) -> list[Sentence]:
         """`text`'s sentences as a reading of it would have them."""
         use_markdown = self.settings.markdown if markdown is None else markdown

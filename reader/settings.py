@@ -44,6 +44,11 @@ class Settings:
     # Overrides of reader.cost.DEFAULT_PRICES: "provider/model" (or "provider/*") to
     # US dollars per million characters.
     prices: dict[str, float] = field(default_factory=dict)
+    # Voice ids per provider key ("provider@base URL"), as the voice menu shows them.
+    favourite_voices: dict[str, list[str]] = field(default_factory=dict)
+    recent_voices: dict[str, list[str]] = field(default_factory=dict)
+    output_device: str = ""  # empty: the system's default output
+    close_to_tray: bool = False  # closing the window keeps Reader in the tray
 
 
 class SettingsFile:
@@ -95,7 +100,14 @@ class SettingsFile:
 def _settings_from(data: dict[str, Any]) -> Settings:
     defaults = Settings()
     values: dict[str, Any] = {}
-    for name, kind in (("provider", str), ("model", str), ("voice", str)):
+    for name, kind in (
+        ("provider", str),
+        ("model", str),
+        ("voice", str),
+        ("output_device", str),
+        ("markdown", bool),
+        ("close_to_tray", bool),
+    ):
         value = data.get(name, getattr(defaults, name))
         values[name] = value if isinstance(value, kind) else getattr(defaults, name)
     speed = data.get("speed", defaults.speed)
@@ -119,8 +131,8 @@ def _settings_from(data: dict[str, Any]) -> Settings:
                 )
             )
     values["endpoints"] = tuple(endpoints)
-    markdown = data.get("markdown", defaults.markdown)
-    values["markdown"] = markdown if isinstance(markdown, bool) else defaults.markdown
+    for name in ("favourite_voices", "recent_voices"):
+        values[name] = _voice_lists(data.get(name))
     for name, low, high in (
         ("sentence_pause_ms", 0, 5000),
         ("paragraph_pause_ms", 0, 10_000),
@@ -137,6 +149,16 @@ def _settings_from(data: dict[str, Any]) -> Settings:
         if isinstance(value, int | float) and not isinstance(value, bool) and value >= 0
     }
     return Settings(**values)
+
+
+def _voice_lists(value: Any) -> dict[str, list[str]]:
+    if not isinstance(value, dict):
+        return {}
+    return {
+        str(key): [v for v in voices if isinstance(v, str)]
+        for key, voices in value.items()
+        if isinstance(voices, list)
+    }
 
 
 def _pronunciations(items: Any) -> list[Pronunciation]:

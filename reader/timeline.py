@@ -132,6 +132,19 @@ class Timeline:
             return None
         return self._sentences[position - 1]
 
+    def mark_at(self, frame: int) -> tuple[int, int] | None:
+        """(sentence, its start frame) of the sentence heard at `frame`, or None."""
+        count = len(self._frames)
+        position = bisect.bisect_right(self._frames, frame, 0, count)
+        if position == 0:
+            return None
+        return self._sentences[position - 1], self._frames[position - 1]
+
+    @property
+    def frames_per_char(self) -> float:
+        """The speech rate learned so far (a default until a chunk has ended)."""
+        return 1 / self._chars_per_frame
+
     def start_of(self, sentence: int) -> int | None:
         for frame, marked in zip(self._frames, self._sentences, strict=False):
             if marked == sentence:

@@ -71,6 +71,16 @@ def check_output_device(device: int | str | None = None) -> None:
         ) from error
 
 
+def output_devices() -> list[str]:
+    """The names of the devices that can play sound (for a settings list)."""
+    sd = _sounddevice()
+    try:
+        devices = sd.query_devices()
+    except sd.PortAudioError as error:
+        raise AudioOutputError(f"The audio devices cannot be listed: {error}") from error
+    return [str(d["name"]) for d in devices if d.get("max_output_channels", 0) > 0]
+
+
 class DeviceOutput:
     """A PortAudio output stream that stays open for the whole reading.
 

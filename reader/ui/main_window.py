@@ -1,37 +1,39 @@
-"""The main window: a text box, transport controls and menus, the heard sentence highlighted."""
+"""The main window: the text, transport and menus, the heard sentence highlighted, the
+progress view, the problem banner; dialogs and the tray hang off it."""
 
 from __future__ import annotations
 
-import bisect
 import logging
 
-from PySide6.QtCore import QEvent, QObject, QPoint, Qt, Slot
+from PySide6.QtCore import Slot
 from PySide6.QtGui import (
     QAction,
     QClipboard,
+    QCloseEvent,
     QGuiApplication,
-    QKeySequence,
-    QMouseEvent,
-    QTextCharFormat,
-    QTextCursor,
+    QIcon,
 )
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QMainWindow,
-    QPlainTextEdit,
-    QProgressBar,
     QPushButton,
-    QTextEdit,
     QToolButton,
     QVBoxLayout,
     QWidget,
 )
 
 from reader import APP_NAME
+from reader.errors import ReaderError
 from reader.events import Progress, State, Voicing
 from reader.player import Player
 from reader.providers.base import Provider
+from reader.ui.actions import WindowActions, make_action
+from reader.ui.banner import FIX_DEVICE, FIX_RETRY, FIX_SETTINGS_KEYS, FIX_VOICE, Banner, fix_for
+from reader.ui.progress_view import ProgressView
+from reader.ui.reading_text import ReadingText
+from reader.ui.services import Services
+from reader.ui.tray import Tray
 from reader.ui.voice_bar import VoiceBar
 
 log = logging.getLogger(__name__)
@@ -42,6 +44,7 @@ _STATUS = {
     "buffering": "Waiting for audio…",
     "paused": "Paused",
     "finished": "Finished",
+    "retrying": "Retrying…",
     "stopped": "Stopped",
     "failed": "Failed",
 }
@@ -56,48 +59,51 @@ class MainWindow(QMainWindow):
         provider: Provider,
         voicing: Voicing,
         voice_bar: VoiceBar | None = None,
+        services: Services | None = None,
     ) -> None:
         super().__init__()
         self._player = player
         self._provider = provider
         self._voicing = voicing
         self.voice_bar = voice_bar
-        self._sentences: list[tuple[int, int]] = []
+        self.services = services
+        if services is not None:
+            services.window = self
+        self._last_heard = 0  # where "Try again" starts after a failure
+        self._previewing = False
+        self.keep_in_tray = False  # closing hides the window (set from settings)
+        self.tray: Tray | None = None
         self.setWindowTitle(APP_NAME)
-        self.resize(720, 460)
+        self.resize(760, 500)
 
-        self.text = QPlainTextEdit()
-        self.text.setAccessibleName("Text to read")
-        self.text.setPlaceholderText("Paste or type text here, then press Play.")
-        self.text.setToolTip("The text to read aloud")
+        self.text = ReadingText()
+        self.text.sentence_clicked.connect(self._on_sentence_clicked)
+        self.text.read_from_requested.connect(self._read_from_position)
 
-        self.play_action = self._action(
-            "&Play / Pause", "Play or pause", ["Ctrl+Space", "Space"], self._play_or_pause
+        self.actions_ = WindowActions(
+            self,
+            {
+                "play": self._play_or_pause,
+                "stop": player.stop,
+                "previous": player.previous_sentence,
+                "next": player.next_sentence,
+                "replay": player.replay_sentence,
+                "clipboard": self.read_clipboard,
+                "selection": self.read_selection,
+                "export": self.export_audio,
+                "settings": self.open_settings,
+                "show": self.bring_to_front,
+                "quit": self.quit,
+            },
         )
-        self.stop_action = self._action("&Stop", "Stop reading", ["Esc"], player.stop)
-        self.previous_action = self._action(
-            "P&revious sentence", "Go back one sentence", ["Alt+Left"], player.previous_sentence
-        )
-        self.next_action = self._action(
-            "&Next sentence", "Skip to the next sentence", ["Alt+Right"], player.next_sentence
-        )
-        self.replay_action = self._action(
-            "Re&play sentence", "Hear this sentence again", ["Ctrl+R"], player.replay_sentence
-        )
-        self.clipboard_action = self._action(
-            "Read &clipboard",
-            "Read the text on the clipboard",
-            ["Ctrl+Shift+V"],
-            self.read_clipboard,
-        )
-        self.selection_action = self._action(
-            "Read s&election",
-            "Read the text selected in any application",
-            ["Ctrl+Shift+R"],
-            self.read_selection,
-        )
-        self.quit_action = self._action("&Quit", "Quit Reader", ["Ctrl+Q"], self.close)
-        for action in self._transport():
+        actions = self.actions_
+        self.play_action, self.stop_action = actions.play, actions.stop
+        self.previous_action, self.next_action = actions.previous, actions.next
+        self.replay_action = actions.replay
+        self.clipboard_action, self.selection_action = actions.clipboard, actions.selection
+        self.export_action, self.settings_action = actions.export, actions.settings
+        self.quit_action = actions.quit
+        for action in actions.transport():
             action.setEnabled(False)
 
         self.play_button = QPushButton("Play")
@@ -114,45 +120,50 @@ class MainWindow(QMainWindow):
         self.previous_button = self._tool_button(self.previous_action)
         self.replay_button = self._tool_button(self.replay_action)
         self.next_button = self._tool_button(self.next_action)
-        self._build_menus()
-        # While a reading runs, a click on a sentence reads from there.
-        self.text.viewport().installEventFilter(self)
-        self.text.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
-        self.text.customContextMenuRequested.connect(self._context_menu)
+        self._reading_menu = actions.build_menus(self)
 
-        self.progress = QProgressBar()
-        self.progress.setAccessibleName("Sentence progress")
-        self.progress.setTextVisible(True)
-        self.progress.setFormat("")
+        self.progress = ProgressView()
+        self.progress.position_clicked.connect(self._seek_to_position)
         self.status = QLabel("Ready")
         self.status.setAccessibleName("Status")
+        self.tally = QLabel("")
+        self.tally.setAccessibleName("Characters sent this session")
+        self.banner = Banner()
 
         buttons = QHBoxLayout()
-        buttons.addWidget(self.previous_button)
-        buttons.addWidget(self.play_button)
-        buttons.addWidget(self.replay_button)
-        buttons.addWidget(self.next_button)
-        buttons.addWidget(self.stop_button)
+        for widget in (
+            self.previous_button,
+            self.play_button,
+            self.replay_button,
+            self.next_button,
+            self.stop_button,
+        ):
+            buttons.addWidget(widget)
         buttons.addWidget(self.progress, 1)
+        status_row = QHBoxLayout()
+        status_row.addWidget(self.status, 1)
+        status_row.addWidget(self.tally)
         layout = QVBoxLayout()
+        layout.addWidget(self.banner)
         layout.addWidget(self.text, 1)
         layout.addLayout(buttons)
-        layout.addWidget(self.status)
+        layout.addLayout(status_row)
         central = QWidget()
         central.setLayout(layout)
         self.setCentralWidget(central)
         if voice_bar is not None:
             self.addToolBar(voice_bar)
             voice_bar.problem.connect(self._on_error)
-            voice_action = self._action(
+            voice_bar.preview_requested.connect(self.preview)
+            self.voice_action = make_action(
+                self,
                 "Choose &voice…",
                 "Open the voice menu",
                 ["Ctrl+Shift+O"],
                 voice_bar.voice_button.showMenu,
             )
             self._reading_menu.addSeparator()
-            self._reading_menu.addAction(voice_action)
-            self.voice_action = voice_action
+            self._reading_menu.addAction(self.voice_action)
 
         player.state_changed.connect(self._on_state)
         player.sentence_changed.connect(self._on_sentence)
@@ -163,18 +174,6 @@ class MainWindow(QMainWindow):
 
     # -- building -----------------------------------------------------------------------
 
-    def _action(self, label: str, tip: str, keys: list[str], slot: object) -> QAction:
-        action = QAction(label, self)
-        action.setShortcuts([QKeySequence(key) for key in keys])
-        shown = ", ".join(
-            QKeySequence(key).toString(QKeySequence.SequenceFormat.NativeText) for key in keys
-        )
-        action.setToolTip(f"{tip} ({shown})")
-        action.setStatusTip(tip)
-        action.triggered.connect(slot)
-        self.addAction(action)  # shortcuts work wherever the focus is in the window
-        return action
-
     def _tool_button(self, action: QAction) -> QToolButton:
         button = QToolButton()
         button.setDefaultAction(action)  # shows the action's words: no glyph a font may lack
@@ -183,23 +182,7 @@ class MainWindow(QMainWindow):
         return button
 
     def _transport(self) -> list[QAction]:
-        return [self.stop_action, self.previous_action, self.next_action, self.replay_action]
-
-    def _build_menus(self) -> None:
-        file_menu = self.menuBar().addMenu("&File")
-        file_menu.addAction(self.quit_action)
-        reading = self._reading_menu = self.menuBar().addMenu("&Reading")
-        for action in (self.clipboard_action, self.selection_action):
-            reading.addAction(action)
-        reading.addSeparator()
-        for action in (
-            self.play_action,
-            self.stop_action,
-            self.previous_action,
-            self.replay_action,
-            self.next_action,
-        ):
-            reading.addAction(action)
+        return self.actions_.transport()
 
     # -- reading --------------------------------------------------------------------------
 
@@ -233,61 +216,30 @@ class MainWindow(QMainWindow):
     @Slot(str)
     def handle_request(self, action: str) -> None:
         """A request from another `reader gui` start (see reader.ui.instance)."""
-        self.show()
-        self.raise_()
-        self.activateWindow()
+        self.bring_to_front()
         if action == "read-clipboard":
             self.read_clipboard()
         elif action == "read-selection":
             self.read_selection()
 
     def sentence_at(self, position: int) -> int | None:
-        """The sentence whose text holds character `position` (or the next one after it)."""
-        starts = [start for start, _ in self._sentences]
-        if not starts:
-            return None
-        index = bisect.bisect_right(starts, position) - 1
-        if index >= 0 and position < self._sentences[index][1]:
-            return index
-        return min(index + 1, len(starts) - 1)
+        return self.text.sentence_at(position)
 
-    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        if (
-            event.type() == QEvent.Type.MouseButtonRelease
-            and isinstance(event, QMouseEvent)
-            and event.button() == Qt.MouseButton.LeftButton
-            and self._player.reading is not None
-            and self.text.isReadOnly()
-        ):
-            position = self.text.cursorForPosition(event.position().toPoint()).position()
-            sentence = self.sentence_at(position)
-            if sentence is not None:
-                self._player.seek(sentence)
-                return True
-        return super().eventFilter(watched, event)
+    @Slot(int)
+    def _on_sentence_clicked(self, sentence: int) -> None:
+        # While a reading runs, a click on a sentence reads from there.
+        if self._player.reading is not None and not self._previewing:
+            self._player.seek(sentence)
 
-    @Slot(QPoint)
-    def _context_menu(self, point: QPoint) -> None:
-        menu = self.text.createStandardContextMenu()
-        position = self.text.cursorForPosition(point).position()
-        read_here = QAction("Read from here", menu)
-        read_here.triggered.connect(lambda: self._read_from_position(position))
-        first = menu.actions()[0] if menu.actions() else None
-        if first is None:
-            menu.addAction(read_here)
-        else:
-            menu.insertAction(first, read_here)
-        menu.exec(self.text.viewport().mapToGlobal(point))
-        menu.deleteLater()
-
+    @Slot(int)
     def _read_from_position(self, position: int) -> None:
-        if self._player.reading is not None and self.text.isReadOnly():
+        if self._player.reading is not None and self.text.isReadOnly() and not self._previewing:
             sentence = self.sentence_at(position)
             if sentence is not None:
                 self._player.seek(sentence)
             return
         spans = [(s.start, s.end) for s in self._player.sentences(self.text.toPlainText())]
-        self._sentences = spans
+        self.text.set_sentences(spans)
         self._start(self.sentence_at(position) or 0)
 
     @Slot()
@@ -299,11 +251,13 @@ class MainWindow(QMainWindow):
 
     def _start(self, start_sentence: int = 0) -> None:
         text = self.text.toPlainText()
+        self._previewing = False
+        self.banner.hide()
         if self.voice_bar is not None:
             self._provider, self._voicing = self.voice_bar.provider, self.voice_bar.voicing
         self._player.play(text, self._provider, self._voicing, start_sentence)
         reading = self._player.reading
-        self._sentences = [(s.start, s.end) for s in reading.sentences] if reading else []
+        self.text.set_sentences([(s.start, s.end) for s in reading.sentences] if reading else [])
         self.text.setReadOnly(reading is not None)
 
     @Slot(str)
@@ -317,46 +271,133 @@ class MainWindow(QMainWindow):
 
     @Slot(int)
     def _on_sentence(self, index: int) -> None:
-        if not 0 <= index < len(self._sentences):
-            return
-        start, end = self._sentences[index]
-        cursor = QTextCursor(self.text.document())
-        cursor.setPosition(start)
-        cursor.setPosition(end, QTextCursor.MoveMode.KeepAnchor)
-        highlight = QTextEdit.ExtraSelection()
-        highlight.cursor = cursor
-        fmt = QTextCharFormat()
-        fmt.setBackground(self.palette().highlight())
-        fmt.setForeground(self.palette().highlightedText())
-        highlight.format = fmt
-        self.text.setExtraSelections([highlight])
-        view = QTextCursor(cursor)
-        view.setPosition(start)
-        self.text.setTextCursor(view)
-        self.text.ensureCursorVisible()
+        if not self._previewing:
+            self._last_heard = index
+            self.text.highlight(index)
 
     @Slot(object)
     def _on_progress(self, progress: Progress) -> None:
-        sentence = (progress.sentence or 0) + (1 if progress.sentence is not None else 0)
-        self.progress.setMaximum(progress.sentence_count)
-        self.progress.setValue(sentence)
-        minutes, seconds = divmod(int(progress.heard_s), 60)
-        self.progress.setFormat(
-            f"sentence {sentence} of {progress.sentence_count}   {minutes}:{seconds:02d}"
-        )
+        if not self._previewing:
+            self.progress.show_progress(progress)
+
+    @Slot(int)
+    def _seek_to_position(self, position: int) -> None:
+        sentence = self.sentence_at(position)
+        if sentence is None:
+            return
+        if self._player.reading is not None and not self._previewing:
+            self._player.seek(sentence)
+        else:
+            self._read_from_position(position)
 
     @Slot(float, str)
     def _on_retrying(self, seconds: float, reason: str) -> None:
-        self.status.setText(f"Retrying in {seconds:.0f} s: {reason}")
+        wait = f"Retrying in {seconds:.0f} s" if seconds >= 0.5 else "Retrying"
+        self.status.setText(f"{wait}: {reason}")
 
-    @Slot(str)
-    def _on_error(self, message: str) -> None:
-        self.status.setText(message)
+    @Slot(object)
+    def _on_error(self, error: object) -> None:
+        problem = error if isinstance(error, ReaderError) else ReaderError(str(error))
+        self.status.setText(str(problem))
+        label = fix_for(problem)
+        fixes = {
+            FIX_SETTINGS_KEYS: lambda: self.open_settings("keys"),
+            FIX_DEVICE: lambda: self.open_settings("audio"),
+            FIX_VOICE: self._open_voice_menu,
+            FIX_RETRY: lambda: self._start(self._last_heard),
+        }
+        self.banner.show_problem(str(problem), label, fixes.get(label or ""))
+
+    def _open_voice_menu(self) -> None:
+        if self.voice_bar is not None:
+            self.voice_bar.voice_button.showMenu()
 
     @Slot()
     def _on_finished(self) -> None:
+        self._previewing = False
         self.text.setReadOnly(False)
         self.play_button.setText("Play")
         self.stop_button.setEnabled(False)
         for action in self._transport():
             action.setEnabled(False)
+        tally = self._player.readings.tally
+        if tally.characters:
+            cost = f", about ${tally.dollars:.2f}" if tally.dollars >= 0.005 else ""
+            self.tally.setText(f"This session: {tally.characters:,} characters sent{cost}")
+
+    # -- voices, dialogs, tray ----------------------------------------------------------
+
+    @Slot(object, object)
+    def preview(self, provider: Provider, voicing: Voicing) -> None:
+        """Play a short sample in `voicing`'s voice, leaving the text box alone."""
+        self._player.play(
+            f"Hello, I am {voicing.voice}. This is how I sound reading to you.",
+            provider,
+            voicing,
+        )
+        self._previewing = self._player.reading is not None
+        if self._previewing:
+            self.status.setText(f"Preview: {voicing.voice}")
+
+    @Slot()
+    def export_audio(self) -> None:
+        from reader.ui.export_dialog import ExportDialog  # the first frame does not need it
+
+        text = self.text.toPlainText()
+        if not text.strip():
+            self.status.setText("Nothing to export: type or paste some text first.")
+            return
+        if self.voice_bar is not None:
+            self._provider, self._voicing = self.voice_bar.provider, self.voice_bar.voicing
+        selection = self.text.selected_text()
+        dialog = ExportDialog(
+            self._player.readings, text, selection, self._provider, self._voicing, parent=self
+        )
+        self.export_dialog = dialog
+        dialog.finished.connect(self._export_closed)
+        dialog.open()
+
+    @Slot()
+    def _export_closed(self) -> None:
+        dialog = self.export_dialog
+        if dialog.saved is not None:
+            self.status.setText(f"Saved to {dialog.saved}")
+        self._on_finished()
+        dialog.deleteLater()
+
+    @Slot()
+    def open_settings(self, page: str = "keys") -> None:
+        if self.services is None:
+            self.status.setText("Settings are not available in this window.")
+            return
+        self.services.open_settings(self, page)
+
+    def add_tray(self, icon: QIcon) -> Tray | None:
+        """A tray icon with the reading actions, where the desktop has a tray."""
+        if not Tray.available():
+            return None
+        self.tray = Tray(icon, self.actions_.for_tray(), self.actions_.show_window, self)
+        self.tray.show()
+        return self.tray
+
+    def tray_shown(self) -> bool:
+        return self.tray is not None and self.tray.isVisible()
+
+    @Slot()
+    def bring_to_front(self) -> None:
+        self.show()
+        self.raise_()
+        self.activateWindow()
+
+    @Slot()
+    def quit(self) -> None:
+        self.keep_in_tray = False
+        self.close()
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        if self.keep_in_tray:
+            event.ignore()
+            self.hide()
+            return
+        self._player.stop()
+        super().closeEvent(event)

@@ -8,6 +8,7 @@ import logging
 from PySide6.QtCore import Signal, Slot
 from PySide6.QtWidgets import QComboBox, QToolBar, QWidget
 
+from reader.errors import ReaderError
 from reader.events import Voicing
 from reader.keys import host_of
 from reader.providers.base import Provider, Voice
@@ -21,11 +22,19 @@ log = logging.getLogger(__name__)
 class VoiceBar(QToolBar):
     """Keeps the chosen provider and `Voicing`; lists voices without blocking the window.
 
+    Favourite and recent voices are kept per provider (and server) in `favourites` and
+    `recent`; `marks_changed` says when to save them.
+
     Signals:
-        problem(str): a line to show (a missing key, a server that cannot list voices).
+        problem(object): a ReaderError to show (a missing key, a server that cannot list
+            voices).
+        preview_requested(object, object): play a sample with this Provider and Voicing.
+        marks_changed(): the favourite or recent voices changed.
     """
 
-    problem = Signal(str)
+    problem = Signal(object)
+    preview_requested = Signal(object, object)
+    marks_changed = Signal()
 
     def __init__(
         self,
@@ -34,8 +43,12 @@ class VoiceBar(QToolBar):
         provider: Provider,
         voicing: Voicing,
         parent: QWidget | None = None,
+        favourites: dict[str, list[str]] | None = None,
+        recent: dict[str, list[str]] | None = None,
     ) -> None:
         super().__init__("Voice", parent)
+        self.favourites = dict(favourites or {})
+        self.recent = dict(recent or {})
         self.setObjectName("voice-bar")
         self._registry = registry
         self._providers: dict[str, Provider] = {}
@@ -48,16 +61,7 @@ class VoiceBar(QToolBar):
         self.provider_box = QComboBox()
         self.provider_box.setAccessibleName("Provider")
         self.provider_box.setToolTip("Who reads: a cloud provider, a saved server, or offline")
-        for info in registry.infos():
-            if info.needs_base_url:
-                for endpoint in endpoints:
-                    if endpoint.provider == info.id:
-                        label = (
-                            f"{info.display_name}: {endpoint.name or host_of(endpoint.base_url)}"
-                        )
-                        self._add_choice(label, info.id, endpoint.base_url)
-            else:
-                self._add_choice(info.display_name, info.id, None)
+        self._fill_choices(endpoints)
         self.model_box = QComboBox()
         self.model_box.setAccessibleName("Model")
         self.model_box.setToolTip("The provider's model")
@@ -70,10 +74,36 @@ class VoiceBar(QToolBar):
         self._loader.loaded.connect(self._on_loaded)
         self._loader.failed.connect(self._on_failed)
         self.voice_button.chosen.connect(self._on_voice)
+        self.voice_button.preview_requested.connect(self._on_preview)
+        self.voice_button.favourites_changed.connect(self._on_favourites)
         self.model_box.activated.connect(self._on_model)
         self._select_current()
         self.provider_box.activated.connect(self._on_provider)
         self._list_voices()
+
+    def set_endpoints(self, endpoints: tuple[Endpoint, ...]) -> None:
+        """The saved servers changed (in settings): list them, keeping the choice."""
+        self.provider_box.clear()
+        self._choices = []
+        self._fill_choices(endpoints)
+        self._select_current()
+
+    def _fill_choices(self, endpoints: tuple[Endpoint, ...]) -> None:
+        for info in self._registry.infos():
+            if info.needs_base_url:
+                for endpoint in endpoints:
+                    if endpoint.provider == info.id:
+                        where = endpoint.name or host_of(endpoint.base_url)
+                        self._add_choice(
+                            f"{info.display_name}: {where}", info.id, endpoint.base_url
+                        )
+            else:
+                self._add_choice(info.display_name, info.id, None)
+
+    @property
+    def marks_key(self) -> str:
+        """The key of the provider in use in `favourites` and `recent`."""
+        return self._key(self.provider.id, self._base_url_of(self.provider))
 
     def _add_choice(self, label: str, provider_id: str, base_url: str | None) -> None:
         self._choices.append((provider_id, base_url))
@@ -142,18 +172,22 @@ class VoiceBar(QToolBar):
 
     def _show_listed(self) -> None:
         voices, models = self._listed
-        self.voice_button.set_voices(voices, self.voicing.voice)
+        key = self.marks_key
+        self.voice_button.set_voices(
+            voices, self.voicing.voice, self.favourites.get(key, []), self.recent.get(key, [])
+        )
         current = self.voicing.model or self.provider.default_model()
         self.model_box.clear()
         self.model_box.addItems(models or [current])
         if current in models:
             self.model_box.setCurrentText(current)
 
-    @Slot(str, object, str)
-    def _on_failed(self, key: str, provider: Provider | None, message: str) -> None:
+    @Slot(str, object, object)
+    def _on_failed(self, key: str, provider: Provider | None, error: ReaderError) -> None:
         if key != self._wanted:
             return
-        self.problem.emit(message)
+        self.problem.emit(error)
+        message = str(error)
         if provider is None:
             # It could not be made (no key): keep reading with the one in use.
             self._wanted = self._key(self.provider.id, self._base_url_of(self.provider))
@@ -172,6 +206,19 @@ class VoiceBar(QToolBar):
     @Slot(str)
     def _on_voice(self, voice_id: str) -> None:
         self.voicing = dataclasses.replace(self.voicing, voice=voice_id)
+        self.recent[self.marks_key] = self.voice_button.recent
+        self.marks_changed.emit()
+
+    @Slot(str)
+    def _on_preview(self, voice_id: str) -> None:
+        self.preview_requested.emit(
+            self.provider, dataclasses.replace(self.voicing, voice=voice_id)
+        )
+
+    @Slot(object)
+    def _on_favourites(self, favourites: list[str]) -> None:
+        self.favourites[self.marks_key] = favourites
+        self.marks_changed.emit()
 
     @Slot(int)
     def _on_model(self, index: int) -> None:

@@ -11,13 +11,25 @@ import numpy as np
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QGuiApplication, QTextCursor
+from PySide6.QtWidgets import (
+    QAbstractButton,
+    QAbstractItemView,
+    QAbstractSpinBox,
+    QComboBox,
+    QLineEdit,
+    QPlainTextEdit,
+    QTabWidget,
+    QWidget,
+)
 
 from reader.audio.output import clock_output
 from reader.events import Voicing
 from reader.player import Player
 from reader.readings import ReadingFactory
 from reader.settings import Settings
+from reader.ui.banner import Banner
 from reader.ui.main_window import MainWindow
+from reader.ui.progress_view import LevelMeter, ProgressView, TimelineBar
 from tests.conftest import ROOT, require
 
 DOCS = ROOT / "docs"
@@ -69,6 +81,35 @@ def test_empty_text_shows_a_line_not_a_crash(qtbot, window) -> None:
     assert "Nothing to read" in window.status.text()
 
 
+CONTROLS = (
+    QAbstractButton,
+    QComboBox,
+    QLineEdit,
+    QAbstractSpinBox,
+    QPlainTextEdit,
+    QAbstractItemView,
+    QTabWidget,
+)
+
+
+def unnamed_controls(root: QWidget) -> list[str]:
+    """Every control under `root` (buttons, fields, lists, the custom views) without an
+    accessible name: a screen reader would announce nothing for it."""
+    custom = (ProgressView, TimelineBar, LevelMeter, Banner)
+    found = []
+    for widget in root.findChildren(QWidget):
+        if isinstance(widget, CONTROLS + custom) and not widget.accessibleName():
+            # Qt's own inner parts (scroll bar arrows, a line edit's clear button) are
+            # named by their owner.
+            if widget.objectName().startswith("qt_") or isinstance(
+                widget.parent(), QAbstractSpinBox
+            ):
+                continue
+            label = widget.text() if isinstance(widget, QAbstractButton) else ""
+            found.append(f"{type(widget).__name__} {widget.objectName()!r} {label!r}")
+    return found
+
+
 def test_every_control_has_an_accessible_name(window) -> None:
     for widget in (
         window.text,
@@ -78,6 +119,7 @@ def test_every_control_has_an_accessible_name(window) -> None:
         window.status,
     ):
         assert widget.accessibleName()
+    assert unnamed_controls(window) == []
 
 
 def test_the_run_command_shows_the_window(qapp, display) -> None:
@@ -119,6 +161,8 @@ def test_every_action_has_a_shortcut_and_is_in_a_menu(window) -> None:
         window.clipboard_action,
         window.selection_action,
         window.quit_action,
+        window.export_action,
+        window.settings_action,
     ):
         assert action.shortcuts(), action.text()
         assert action in in_menus, action.text()

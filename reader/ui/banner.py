@@ -1,0 +1,79 @@
+"""A non-modal line above the text for a problem, with the button that fixes it."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from PySide6.QtCore import Slot
+from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QWidget
+
+from reader.errors import (
+    AudioOutputError,
+    KeyProblem,
+    NotFound,
+    ProviderError,
+    ReaderError,
+)
+
+# What fixes each kind of problem: the banner's button text and where it leads.
+FIX_SETTINGS_KEYS = "Open settings"
+FIX_DEVICE = "Choose a device"
+FIX_VOICE = "Choose a voice"
+FIX_RETRY = "Try again"
+
+
+def fix_for(error: ReaderError) -> str | None:
+    """The fixing action's label for `error` (None: nothing better than reading it)."""
+    if isinstance(error, KeyProblem):
+        return FIX_SETTINGS_KEYS
+    if isinstance(error, AudioOutputError):
+        return FIX_DEVICE
+    if isinstance(error, NotFound):
+        return FIX_VOICE
+    if isinstance(error, ProviderError):
+        return FIX_RETRY
+    return None
+
+
+class Banner(QFrame):
+    """Hidden until `show_problem`; its button runs the fix and hides the banner."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setFrameShape(QFrame.Shape.StyledPanel)
+        self.setAccessibleName("Problem")
+        self.setAutoFillBackground(True)
+        self.message = QLabel("")
+        self.message.setWordWrap(True)
+        self.message.setAccessibleName("Problem message")
+        self.fix_button = QPushButton("")
+        self.fix_button.setAccessibleName("Fix the problem")
+        self.close_button = QPushButton("Dismiss")
+        self.close_button.setAccessibleName("Dismiss the problem")
+        self.close_button.setToolTip("Hide this message")
+        layout = QHBoxLayout(self)
+        layout.addWidget(self.message, 1)
+        layout.addWidget(self.fix_button)
+        layout.addWidget(self.close_button)
+        self._fix: Callable[[], None] | None = None
+        self.fix_button.clicked.connect(self._run_fix)
+        self.close_button.clicked.connect(self.hide)
+        self.hide()
+
+    def show_problem(
+        self, message: str, fix_label: str | None = None, fix: Callable[[], None] | None = None
+    ) -> None:
+        self.message.setText(message)
+        self._fix = fix
+        self.fix_button.setText(fix_label or "")
+        self.fix_button.setAccessibleName(fix_label or "Fix the problem")
+        self.fix_button.setToolTip(fix_label or "")
+        self.fix_button.setVisible(bool(fix_label and fix))
+        self.show()
+
+    @Slot()
+    def _run_fix(self) -> None:
+        fix = self._fix
+        self.hide()
+        if fix is not None:
+            fix()

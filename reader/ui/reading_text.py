@@ -1,0 +1,92 @@
+"""The text box: it knows the reading's sentences, highlights the heard one, and turns a
+click on a sentence (or "Read from here") into a request to read from there."""
+
+from __future__ import annotations
+
+import bisect
+
+from PySide6.QtCore import QPoint, Qt, Signal, Slot
+from PySide6.QtGui import QAction, QMouseEvent, QTextCharFormat, QTextCursor
+from PySide6.QtWidgets import QPlainTextEdit, QTextEdit, QWidget
+
+
+class ReadingText(QPlainTextEdit):
+    """Editable until a reading starts; read-only while it runs.
+
+    Signals:
+        sentence_clicked(int): a sentence was clicked while reading (read-only).
+        read_from_requested(int): "Read from here" at this character offset.
+    """
+
+    sentence_clicked = Signal(int)
+    read_from_requested = Signal(int)
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setAccessibleName("Text to read")
+        self.setPlaceholderText("Paste or type text here, then press Play.")
+        self.setToolTip("The text to read aloud")
+        self._spans: list[tuple[int, int]] = []
+        self.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        self.customContextMenuRequested.connect(self._context_menu)
+
+    def set_sentences(self, spans: list[tuple[int, int]]) -> None:
+        """The (start, end) character offsets of the reading's sentences."""
+        self._spans = spans
+
+    def sentence_at(self, position: int) -> int | None:
+        """The sentence whose text holds character `position` (or the next one after it)."""
+        starts = [start for start, _ in self._spans]
+        if not starts:
+            return None
+        index = bisect.bisect_right(starts, position) - 1
+        if index >= 0 and position < self._spans[index][1]:
+            return index
+        return min(index + 1, len(starts) - 1)
+
+    def highlight(self, index: int) -> None:
+        """Mark sentence `index` as the one heard, and keep it in view."""
+        if not 0 <= index < len(self._spans):
+            return
+        start, end = self._spans[index]
+        cursor = QTextCursor(self.document())
+        cursor.setPosition(start)
+        cursor.setPosition(end, QTextCursor.MoveMode.KeepAnchor)
+        highlight = QTextEdit.ExtraSelection()
+        highlight.cursor = cursor
+        fmt = QTextCharFormat()
+        fmt.setBackground(self.palette().highlight())
+        fmt.setForeground(self.palette().highlightedText())
+        highlight.format = fmt
+        self.setExtraSelections([highlight])
+        view = QTextCursor(cursor)
+        view.setPosition(start)
+        self.setTextCursor(view)
+        self.ensureCursorVisible()
+
+    def selected_text(self) -> str:
+        # Qt marks paragraph ends in a selection with U+2029.
+        return self.textCursor().selectedText().replace("\u2029", "\n")
+
+    def mouseReleaseEvent(self, event: QMouseEvent) -> None:
+        if event.button() == Qt.MouseButton.LeftButton and self.isReadOnly() and self._spans:
+            position = self.cursorForPosition(event.position().toPoint()).position()
+            sentence = self.sentence_at(position)
+            if sentence is not None:
+                self.sentence_clicked.emit(sentence)
+                return
+        super().mouseReleaseEvent(event)
+
+    @Slot(QPoint)
+    def _context_menu(self, point: QPoint) -> None:
+        menu = self.createStandardContextMenu()
+        position = self.cursorForPosition(point).position()
+        read_here = QAction("Read from here", menu)
+        read_here.triggered.connect(lambda: self.read_from_requested.emit(position))
+        first = menu.actions()[0] if menu.actions() else None
+        if first is None:
+            menu.addAction(read_here)
+        else:
+            menu.insertAction(first, read_here)
+        menu.exec(self.viewport().mapToGlobal(point))
+        menu.deleteLater()
