@@ -77,6 +77,7 @@ class ExportDialog(QDialog):
         super().__init__(parent)
         self.setWindowTitle("Export audio")
         self.setAccessibleName("Export audio")
+        self.setMinimumWidth(560)
         self._readings = readings
         self._text = text
         self._selection = selection

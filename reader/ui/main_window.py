@@ -139,13 +139,14 @@ class MainWindow(QMainWindow):
             self.stop_button,
         ):
             buttons.addWidget(widget)
-        buttons.addWidget(self.progress, 1)
+        buttons.addStretch(1)
         status_row = QHBoxLayout()
         status_row.addWidget(self.status, 1)
         status_row.addWidget(self.tally)
         layout = QVBoxLayout()
         layout.addWidget(self.banner)
         layout.addWidget(self.text, 1)
+        layout.addWidget(self.progress)
         layout.addLayout(buttons)
         layout.addLayout(status_row)
         central = QWidget()
@@ -331,7 +332,7 @@ class MainWindow(QMainWindow):
     def preview(self, provider: Provider, voicing: Voicing) -> None:
         """Play a short sample in `voicing`'s voice, leaving the text box alone."""
         self._player.play(
-            f"Hello, I am {voicing.voice}. This is how I sound reading to you.",
+            f"Hello, I am {voicing.voice}, and this is how I sound reading to you.",
             provider,
             voicing,
         )

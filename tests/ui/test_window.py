@@ -10,7 +10,7 @@ import time
 import numpy as np
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QGuiApplication, QTextCursor
+from PySide6.QtGui import QAccessible, QGuiApplication, QTextCursor
 from PySide6.QtWidgets import (
     QAbstractButton,
     QAbstractItemView,
@@ -93,20 +93,29 @@ CONTROLS = (
 
 
 def unnamed_controls(root: QWidget) -> list[str]:
-    """Every control under `root` (buttons, fields, lists, the custom views) without an
-    accessible name: a screen reader would announce nothing for it."""
+    """Every control under `root` (buttons, fields, lists, the custom views) whose
+    accessible name, as Qt hands it to a screen reader, is empty: it would be announced
+    as nothing. (Qt names a button by its text when it has no name of its own.)"""
     custom = (ProgressView, TimelineBar, LevelMeter, Banner)
     found = []
     for widget in root.findChildren(QWidget):
-        if isinstance(widget, CONTROLS + custom) and not widget.accessibleName():
-            # Qt's own inner parts (scroll bar arrows, a line edit's clear button) are
-            # named by their owner.
-            if widget.objectName().startswith("qt_") or isinstance(
-                widget.parent(), QAbstractSpinBox
-            ):
-                continue
-            label = widget.text() if isinstance(widget, QAbstractButton) else ""
-            found.append(f"{type(widget).__name__} {widget.objectName()!r} {label!r}")
+        if not isinstance(widget, CONTROLS + custom):
+            continue
+        # Qt's own inner parts (scroll bar arrows, a combo box's popup list, a table's
+        # headers, a spin box's line edit) are reached through their owner.
+        owner = widget.parent()
+        if (
+            widget.objectName().startswith("qt_")
+            or isinstance(owner, QAbstractSpinBox | QLineEdit | QAbstractItemView)
+            or (owner is not None and owner.metaObject().className() == "QComboBoxPrivateContainer")
+        ):
+            continue
+        interface = QAccessible.queryAccessibleInterface(widget)
+        if interface is None or not interface.text(QAccessible.Text.Name).strip():
+            found.append(
+                f"{type(widget).__name__} {widget.objectName()!r} in "
+                f"{owner.metaObject().className() if owner else None}"
+            )
     return found
 
 

@@ -1,0 +1,380 @@
+"""The window's dialogs, banner, progress view and tray, driven as a person would, against
+the loopback server, the real keyring and Xvfb. Screenshots of each go to docs/."""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterator
+
+import numpy as np
+import pytest
+import soundfile
+from PySide6.QtCore import QPoint, Qt
+
+from reader.audio.output import clock_output
+from reader.cache import AudioCache
+from reader.events import Voicing
+from reader.keys import KeyStore, account, host_of
+from reader.player import Player
+from reader.providers.registry import Registry
+from reader.readings import ReadingFactory
+from reader.redact import Redactor
+from reader.settings import Endpoint, Settings, SettingsFile
+from reader.ui.main_window import MainWindow
+from reader.ui.services import Services
+from reader.ui.voice_bar import VoiceBar
+from tests.conftest import ROOT
+from tests.helpers.fake_server import Failure, FakeSpeechServer
+from tests.ui.test_window import unnamed_controls
+
+DOCS = ROOT / "docs"
+KEY = "sk-dialog-test-0123456789-abcXYZ"
+TEXT = (
+    "Reader exports what it reads. Only what the cache lacks is asked for. "
+    "A cancelled export leaves no file behind. The next export picks up where it stopped. "
+    "Subtitles follow every sentence."
+)
+
+
+@pytest.fixture
+def server() -> Iterator[FakeSpeechServer]:
+    with FakeSpeechServer() as server:
+        yield server
+
+
+class App:
+    """The window as app.py wires it, on a loopback server, with a clock for a sound card."""
+
+    def __init__(self, qtbot, server: FakeSpeechServer, tmp_path, voice_bar: bool) -> None:
+        self.server = server
+        self.redactor = Redactor()
+        self.keys = KeyStore(self.redactor, environ={})
+        self.registry = Registry(self.keys)
+        self.settings_file = SettingsFile(tmp_path / "config" / "settings.json")
+        endpoint = Endpoint("kokoro", "openai-compatible", server.url, "Kokoro")
+        settings = Settings(endpoints=(endpoint,))
+        self.readings = ReadingFactory(settings, AudioCache(tmp_path / "cache"))
+        self.player = Player(clock_output(4.0), self.readings)
+        self.provider = self.registry.create("openai-compatible", server.url)
+        voicing = Voicing("af_heart", "kokoro")
+        self.bar = (
+            VoiceBar(self.registry, settings.endpoints, self.provider, voicing)
+            if voice_bar
+            else None
+        )
+        self.services = Services(
+            settings,
+            self.registry,
+            self.keys,
+            self.redactor,
+            self.settings_file,
+            lambda: ["Null sink"],
+            lambda name: clock_output(4.0),
+            self.player,
+        )
+        if self.bar is not None:
+            bar = self.bar
+            bar.marks_changed.connect(
+                lambda: self.services.remember_voices(bar.favourites, bar.recent)
+            )
+        self.window = MainWindow(self.player, self.provider, voicing, self.bar, self.services)
+        qtbot.addWidget(self.window)
+        self.window.show()
+        qtbot.waitExposed(self.window)
+
+    def close(self) -> None:
+        self.player.stop()
+        self.registry.close()
+        for provider, base_url in (("openai", None), ("openai-compatible", self.server.url)):
+            self.keys.delete(provider, base_url)
+
+    def posts(self) -> list[dict]:
+        return [r.body for r in self.server.requests if r.method == "POST"]
+
+
+@pytest.fixture
+def app(qtbot, server, tmp_path, display) -> Iterator[App]:
+    app = App(qtbot, server, tmp_path, voice_bar=False)
+    yield app
+    app.close()
+
+
+@pytest.fixture
+def app_with_voices(qtbot, server, tmp_path, display) -> Iterator[App]:
+    app = App(qtbot, server, tmp_path, voice_bar=True)
+    yield app
+    app.close()
+
+
+def test_export_cancel_leaves_nothing_then_export_reuses_what_was_fetched(
+    qtbot, app, tmp_path
+) -> None:
+    server = app.server
+    server.mode, server.pace, server.first_byte_s = "paced", 1.0, 0.2
+    app.window.text.setPlainText(TEXT)
+    app.window.export_action.trigger()
+    dialog = app.window.export_dialog
+    qtbot.waitExposed(dialog)
+    assert unnamed_controls(dialog) == []
+    out = tmp_path / "out" / "reading.ogg"
+    out.parent.mkdir()
+    dialog.path.setText(str(out))
+    dialog.path.editingFinished.emit()
+    assert dialog.format.currentData() == ".ogg"
+    dialog.subtitles.setCurrentIndex(dialog.subtitles.findData(".srt"))
+    assert "characters to synthesize" in dialog.cost.text()
+    DOCS.mkdir(exist_ok=True)
+    assert dialog.grab().save(str(DOCS / "export-dialog.png"))
+
+    dialog.export_button.click()
+    # The first chunk (one sentence, 29 of 215 characters) is wholly in and the next is
+    # under way: cancel.
+    qtbot.waitUntil(lambda: dialog.progress.value() > 200, timeout=10_000)
+    assert dialog.grab().save(str(DOCS / "export-progress.png"))
+    first_run = [text for text, _ in server.responses]
+    assert len(first_run) == 2
+    dialog.cancel_button.click()
+    qtbot.waitUntil(lambda: "Cancelled" in dialog.status.text(), timeout=5000)
+    assert list(out.parent.iterdir()) == []  # no file, no temporary file
+    assert app.readings.cache.size()[0] == 1
+
+    server.pace = 8.0
+    asked_before = len(app.posts())
+    dialog.export_button.click()
+    with qtbot.waitSignal(dialog.finished, timeout=20_000):
+        pass
+    assert dialog.saved == out
+    audio, rate = soundfile.read(out)
+    assert len(audio) / rate > 5 and np.abs(audio).max() > 0.05
+    cues = out.with_suffix(".srt").read_text(encoding="utf-8")
+    assert cues.count(" --> ") == 5
+    second_run = [body["input"] for body in app.posts()[asked_before:]]
+    # The first run's first chunk came whole into the cache: not asked for again.
+    assert first_run[0] not in second_run
+    assert sorted(p.name for p in out.parent.iterdir()) == ["reading.ogg", "reading.srt"]
+
+    app.window.export_action.trigger()  # everything is cached now
+    again = app.window.export_dialog
+    assert "nothing will be requested" in again.cost.text()
+    again.reject()
+
+
+def test_export_of_the_selection_only(qtbot, app, tmp_path) -> None:
+    app.window.text.setPlainText("Not this sentence. Only this one is exported. Nor this.")
+    cursor = app.window.text.textCursor()
+    start = app.window.text.toPlainText().index("Only")
+    cursor.setPosition(start)
+    cursor.setPosition(start + len("Only this one is exported."), cursor.MoveMode.KeepAnchor)
+    app.window.text.setTextCursor(cursor)
+    app.window.export_action.trigger()
+    dialog = app.window.export_dialog
+    assert dialog.selected.isChecked()
+    dialog.path.setText(str(tmp_path / "selection.wav"))
+    dialog.path.editingFinished.emit()
+    dialog.export_button.click()
+    with qtbot.waitSignal(dialog.finished, timeout=10_000):
+        pass
+    assert [body["input"] for body in app.posts()] == ["Only this one is exported."]
+    assert soundfile.info(tmp_path / "selection.wav").duration > 0.5
+
+
+def test_settings_keys_servers_defaults_and_cache(qtbot, app, tmp_path) -> None:
+    server = app.server
+    app.window.settings_action.trigger()
+    dialog = app.services.dialog
+    assert dialog is not None
+    qtbot.waitExposed(dialog)
+    keys = dialog.keys
+    qtbot.waitUntil(lambda: keys.source_of("openai") == "not set", timeout=5000)
+    keys.select("openai")
+    keys.save_key(KEY)
+    qtbot.waitUntil(lambda: keys.source_of("openai") == "OS keyring", timeout=5000)
+    assert app.keys.get("openai").value == KEY
+    shown = [
+        keys.table.item(row, col).text()
+        for row in range(keys.table.rowCount())
+        for col in range(keys.table.columnCount())
+    ]
+    assert not any(KEY[-4:] in text for text in shown)  # not even masked
+    assert dialog.grab().save(str(DOCS / "settings-keys.png"))
+
+    dialog.show_page("servers")
+    servers = dialog.servers
+    servers.list.setCurrentRow(servers.list.count() - 1)  # "New server…"
+    servers.name.setText("Local Kokoro")
+    servers.base_url.setText(server.url)
+    assert servers.transport.text().startswith("Unencrypted")
+    servers.key.setText("sk-local-key-123")
+    servers.test_button.click()
+    qtbot.waitUntil(lambda: servers.status.text().startswith("Connected"), timeout=5000)
+    assert servers.status.text() == f"Connected to {host_of(server.url)}: 2 models, 2 voices."
+    gets = [r for r in server.requests if r.method == "GET"]
+    assert gets and all(g.headers.get("authorization") == "Bearer sk-local-key-123" for g in gets)
+    assert app.keys.get("openai-compatible", server.url) is None  # testing saved nothing
+    servers.save_button.click()  # a key, but the host not trusted yet: refused
+    assert f"I trust {host_of(server.url)}" in servers.status.text()
+    assert len(servers.endpoints) == 1
+    servers.trust.setChecked(True)
+    servers.save_button.click()
+    qtbot.waitUntil(lambda: "OS keyring" in servers.status.text(), timeout=5000)
+    assert [e.name for e in servers.endpoints] == ["Kokoro", "Local Kokoro"]
+    assert app.keys.get("openai-compatible", server.url).value == "sk-local-key-123"
+    assert dialog.grab().save(str(DOCS / "settings-servers.png"))
+
+    dialog.show_page("reading")
+    dialog.paragraph_pause.setValue(250)
+    dialog.speed.setValue(1.25)
+    dialog.show_page("audio")
+    qtbot.waitUntil(lambda: dialog.device.findData("Null sink") >= 0, timeout=5000)
+    dialog.device.setCurrentIndex(dialog.device.findData("Null sink"))
+    qtbot.waitUntil(lambda: "readings" in dialog.cache_info.text(), timeout=5000)
+    dialog.clear_cache.click()
+    qtbot.waitUntil(lambda: "Cleared" in dialog.cache_info.text(), timeout=5000)
+    assert unnamed_controls(dialog) == []
+    dialog.accept()
+
+    saved = json.loads(app.settings_file.path.read_text(encoding="utf-8"))
+    assert saved["paragraph_pause_ms"] == 250 and saved["speed"] == 1.25
+    assert saved["output_device"] == "Null sink"
+    assert [e["base_url"] for e in saved["endpoints"]] == [server.url, server.url]
+    assert KEY not in app.settings_file.path.read_text(encoding="utf-8")
+    assert app.readings.settings.paragraph_pause_ms == 250
+    assert app.keys.delete("openai-compatible", server.url)
+    assert account("openai-compatible", server.url) != "openai-compatible"
+
+
+@pytest.mark.parametrize(
+    ("failure", "fix"),
+    [
+        ("key", "Open settings"),
+        ("rate", "Try again"),
+        ("drop", "Try again"),
+    ],
+)
+def test_errors_show_a_banner_with_the_fix(qtbot, app, failure, fix) -> None:
+    server = app.server
+    if failure == "key":
+        body = json.dumps({"error": {"message": "Incorrect API key provided"}}).encode()
+        server.failures = [Failure(401, body, method="POST")]
+    elif failure == "rate":
+        body = json.dumps({"error": {"message": "Rate limit reached"}}).encode()
+        server.failures = [Failure(429, body, {"Retry-After": "0"}, method="POST")] * 10
+    else:
+        server.mode = "drop"
+    with qtbot.waitSignal(app.player.finished, timeout=15_000):
+        app.window.read("This reading will fail. It has two sentences.")
+    banner = app.window.banner
+    assert banner.isVisible()
+    assert banner.fix_button.text() == fix and banner.fix_button.isVisible()
+    assert "Traceback" not in banner.message.text() and "\n" not in banner.message.text()
+    if failure == "key":
+        assert "key" in banner.message.text().lower()
+        assert app.window.grab().save(str(DOCS / "window-error.png"))
+        banner.fix_button.click()
+        assert app.services.dialog is not None
+        assert app.services.dialog.tabs.currentWidget() is app.services.dialog.keys
+        app.services.dialog.reject()
+    else:
+        server.failures, server.mode = [], "raw"
+        with qtbot.waitSignal(app.player.finished, timeout=15_000):
+            banner.fix_button.click()  # try again: now it reads to the end
+        assert not banner.isVisible()
+        assert app.window.status.text() == "Finished"
+
+
+def test_voice_menu_favourites_recent_and_preview(qtbot, app_with_voices) -> None:
+    app = app_with_voices
+    button = app.bar.voice_button
+    qtbot.waitUntil(lambda: button.voice_ids() == ["af_heart", "bm_george"], timeout=5000)
+    button.toggle_favourite("bm_george")
+    assert button.section_ids("Favourites") == ["bm_george"]
+    george = next(a for a in button.menu().actions() if a.data() == "bm_george" and "★" in a.text())
+    assert george is not None
+    heart = next(a for a in button.menu().actions() if a.data() == "af_heart")
+    heart.trigger()
+    assert button.section_ids("Recent") == ["af_heart"]
+    saved = json.loads(app.settings_file.path.read_text(encoding="utf-8"))
+    key = f"openai-compatible@{app.server.url}"
+    assert saved["favourite_voices"] == {key: ["bm_george"]}
+    assert saved["recent_voices"] == {key: ["af_heart"]}
+
+    app.window.text.setPlainText("The text box keeps its own text.")
+    menu = button.menu()
+    menu.popup(button.mapToGlobal(QPoint(0, button.height())))
+    qtbot.waitUntil(menu.isVisible, timeout=2000)
+    menu.setActiveAction(next(a for a in menu.actions() if a.data() == "bm_george"))
+    with qtbot.waitSignal(app.player.finished, timeout=10_000):
+        qtbot.keyClick(menu, Qt.Key.Key_P, Qt.KeyboardModifier.ControlModifier)
+    menu.hide()
+    preview = app.posts()[-1]
+    assert preview["voice"] == "bm_george" and preview["input"].startswith("Hello, I am bm_george")
+    assert app.window.text.toPlainText() == "The text box keeps its own text."
+    assert app.bar.voicing.voice == "af_heart"  # a preview does not change the choice
+
+
+def test_progress_view_follows_and_its_timeline_seeks(qtbot, app) -> None:
+    text = " ".join(f"Sentence number {n} is here to be heard." for n in range(1, 21))
+    view = app.window.progress
+    seen: list[tuple[float, float]] = []
+    levels: list[float] = []
+
+    def record(progress) -> None:
+        seen.append(view.timeline.fractions)
+        levels.append(view.meter.level)
+
+    app.player.progress_changed.connect(record)
+    with qtbot.waitSignal(
+        app.player.sentence_changed, timeout=10_000, check_params_cb=lambda i: i >= 2
+    ):
+        app.window.read(text)
+    assert seen and all(heard <= synthesized for heard, synthesized in seen)
+    assert max(levels) > 0
+    assert re.fullmatch(r"\d+:\d\d / ~\d+:\d\d", view.times.text())
+    assert view.sentence.text().startswith("sentence 3 of 20")
+    timeline = view.timeline
+    point = QPoint(round(timeline.width() * 0.76), timeline.height() // 2)
+    with qtbot.waitSignal(
+        app.player.sentence_changed, timeout=10_000, check_params_cb=lambda i: i >= 14
+    ):
+        qtbot.mouseClick(timeline, Qt.MouseButton.LeftButton, pos=point)
+    assert app.window.grab().save(str(DOCS / "window-progress.png"))
+
+
+def test_tray_menu_and_closing_to_the_tray(qtbot, app) -> None:
+    from reader.ui.tray import Tray
+
+    window = app.window
+    tray = Tray(
+        window.windowIcon(), window.actions_.for_tray(), window.actions_.show_window, window
+    )
+    labels = [a.text().replace("&", "") for a in tray.contextMenu().actions() if a.text()]
+    assert labels == [
+        "Show window",
+        "Read clipboard",
+        "Read selection",
+        "Play / Pause",
+        "Stop",
+        "Quit",
+    ]
+    window.keep_in_tray = True
+    window.close()
+    assert not window.isVisible()
+    tray.contextMenu().actions()[0].trigger()  # Show window
+    assert window.isVisible()
+    window.quit()
+    assert not window.isVisible()
+
+
+def test_idle_window_screenshot(qtbot, app_with_voices) -> None:
+    window = app_with_voices.window
+    qtbot.waitUntil(
+        lambda: app_with_voices.bar.voice_button.voice_ids() == ["af_heart", "bm_george"],
+        timeout=5000,
+    )
+    window.text.setPlainText(
+        "Copy or select text anywhere and press Ctrl+Shift+V or Ctrl+Shift+R, or paste it "
+        "here and press Play."
+    )
+    assert unnamed_controls(window) == []
+    assert window.grab().save(str(DOCS / "window-idle.png"))
