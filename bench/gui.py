@@ -1,0 +1,102 @@
+"""The window's figures: cold start to a visible window, the event loop's lateness while
+reading aloud, and peak memory exporting an hour of audio with the window open."""
+
+from __future__ import annotations
+
+import json
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from bench.export_memory import CHARACTERS, rss_mb
+from tests.helpers.fake_server import FakeSpeechServer
+from tests.test_long_text import long_text
+
+
+def _visible(title: str = "^Reader$") -> bool:
+    found = subprocess.run(
+        ["xdotool", "search", "--onlyvisible", "--name", title], capture_output=True, text=True
+    )
+    return found.returncode == 0 and bool(found.stdout.strip())
+
+
+def cold_start(trials: int = 5) -> list[float]:
+    """Seconds from starting `python -m reader gui` to its window being visible on the X
+    server (polled with xdotool every few milliseconds), each from fresh settings."""
+    times = []
+    for _ in range(trials):
+        with tempfile.TemporaryDirectory() as folder:
+            env = {
+                **os.environ,
+                "XDG_CONFIG_HOME": str(Path(folder) / "config"),
+                "XDG_CACHE_HOME": str(Path(folder) / "cache"),
+            }
+            started = time.monotonic()
+            process = subprocess.Popen(
+                [sys.executable, "-m", "reader", "gui"], env=env, stderr=subprocess.DEVNULL
+            )
+            try:
+                while not _visible():
+                    if process.poll() is not None or time.monotonic() - started > 30:
+                        raise SystemExit(f"the window did not appear ({process.poll()})")
+                    time.sleep(0.005)
+                times.append(time.monotonic() - started)
+            finally:
+                process.terminate()
+                process.wait(10)
+        time.sleep(0.5)
+    return times
+
+
+def lateness(seconds: float = 30) -> dict[str, float]:
+    output = subprocess.run(
+        [sys.executable, "-m", "bench.gui_probe", "lateness", str(seconds)],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    result: dict[str, float] = json.loads(output.strip().splitlines()[-1])
+    return result
+
+
+def export_memory() -> dict[str, float]:
+    """Peak RSS of the window's process exporting CHARACTERS (about 71 minutes of audio)
+    through the export dialog, sampled every 50 ms, and its growth after the first tenth."""
+    text = long_text(CHARACTERS)
+    with tempfile.TemporaryDirectory() as folder, FakeSpeechServer() as server:
+        server.mode, server.pace, server.first_byte_s = "paced", 150.0, 0.3
+        env = {**os.environ, "XDG_CACHE_HOME": str(Path(folder) / "cache")}
+        out = Path(folder) / "hour.opus"
+        command = [sys.executable, "-m", "bench.gui_probe", "export", server.url, str(out)]
+        started = time.monotonic()
+        process = subprocess.Popen(
+            command, stdin=subprocess.PIPE, stdout=subprocess.PIPE, env=env, text=True
+        )
+        assert process.stdin is not None
+        process.stdin.write(text)
+        process.stdin.close()
+        samples: list[tuple[float, float]] = []
+        while process.poll() is None:
+            value = rss_mb(process.pid)
+            if value is not None:
+                samples.append((time.monotonic() - started, value))
+            time.sleep(0.05)
+        if process.returncode != 0:
+            raise SystemExit(f"the export with the window failed ({process.returncode})")
+        wall = time.monotonic() - started
+    peak = max(value for _, value in samples)
+    tenth = wall / 10
+    settled = next((value for t, value in samples if t >= tenth), peak)
+    later = max((value for t, value in samples if t >= tenth), default=settled)
+    return {"peak_mb": peak, "growth_mb": later - settled, "wall_s": wall}
+
+
+if __name__ == "__main__":
+    starts = cold_start()
+    print("cold start", [round(t, 3) for t in starts], "median", statistics.median(starts))
+    print("lateness", lateness(15))
+    print("export with window", export_memory())
