@@ -1,0 +1,101 @@
+"""The Linux one-folder bundle: built with PyInstaller from packaging/reader.spec, then run
+as a person would run it: --version, an offline export, and the window on the display."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import numpy as np
+import pytest
+import soundfile
+
+from reader import __version__
+from tests.conftest import ROOT, require
+
+UNUSED_QT = ("QtQml", "QtQuick", "QtWebEngine", "Qt3D", "QtMultimedia", "QtPdf", "libqgtk3")
+
+
+@pytest.fixture(scope="module")
+def bundle(tmp_path_factory) -> Iterator[Path]:
+    pyinstaller = Path(sys.executable).with_name("pyinstaller")
+    require(pyinstaller.exists(), "PyInstaller (the dev extra)")
+    require(shutil.which("strip") is not None, "strip (binutils)")
+    work = tmp_path_factory.mktemp("bundle")
+    subprocess.run(
+        [
+            str(pyinstaller),
+            "--noconfirm",
+            "--log-level",
+            "ERROR",
+            "--distpath",
+            str(work / "dist"),
+            "--workpath",
+            str(work / "work"),
+            str(ROOT / "packaging" / "reader.spec"),
+        ],
+        check=True,
+        cwd=work,
+        timeout=600,
+    )
+    folder = work / "dist" / "reader"
+    assert (folder / "reader").is_file()
+    yield folder
+
+
+def run(bundle: Path, *args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
+    # Outside the source tree and the virtual environment: only the bundle's own files.
+    env = {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "VIRTUAL_ENV")}
+    return subprocess.run(
+        [str(bundle / "reader"), *args],
+        cwd=cwd,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+
+
+def test_the_bundle_prints_its_version(bundle, tmp_path) -> None:
+    result = run(bundle, "--version", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == f"reader {__version__}"
+
+
+def test_the_bundle_reads_offline_into_a_file(bundle, tmp_path) -> None:
+    result = run(bundle, "speak", "--no-play", "-o", "check.wav", "bundle check", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    audio, rate = soundfile.read(tmp_path / "check.wav")
+    assert len(audio) / rate > 0.5
+    assert float(np.sqrt(np.mean(np.square(audio)))) > 0.01  # speech, not silence
+
+
+def test_the_bundle_opens_its_window(bundle, tmp_path, display) -> None:
+    require(shutil.which("xdotool") is not None, "xdotool")
+    env = {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "VIRTUAL_ENV")}
+    env["XDG_CONFIG_HOME"] = str(tmp_path / "config")
+    process = subprocess.Popen([str(bundle / "reader"), "gui"], cwd=tmp_path, env=env)
+    try:
+        deadline = time.monotonic() + 30
+        found = ""
+        while time.monotonic() < deadline and not found and process.poll() is None:
+            search = ["xdotool", "search", "--onlyvisible", "--name", "^Reader$"]
+            found = subprocess.run(search, capture_output=True, text=True).stdout.strip()
+            time.sleep(0.1)
+        assert found, f"no window (exit status {process.poll()})"
+    finally:
+        process.terminate()
+        process.wait(10)
+
+
+def test_the_bundle_carries_no_unused_qt(bundle) -> None:
+    names = [path.name for path in bundle.rglob("*")]
+    assert not [name for name in names if any(unused in name for unused in UNUSED_QT)]
+    assert not [name for name in names if name.startswith(("libgtk", "libX11", "libxcb."))]
+    size_mb = sum(p.stat().st_size for p in bundle.rglob("*") if p.is_file() and not p.is_symlink())
+    print(f"bundle: {size_mb / 1e6:.0f} MB")
