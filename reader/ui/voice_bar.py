@@ -6,7 +6,7 @@ import dataclasses
 import logging
 
 from PySide6.QtCore import Signal, Slot
-from PySide6.QtWidgets import QComboBox, QToolBar, QWidget
+from PySide6.QtWidgets import QComboBox, QDoubleSpinBox, QToolBar, QWidget
 
 from reader.errors import ReaderError
 from reader.events import Voicing
@@ -66,9 +66,18 @@ class VoiceBar(QToolBar):
         self.model_box.setAccessibleName("Model")
         self.model_box.setToolTip("The provider's model")
         self.voice_button = VoiceButton()
+        self.speed_box = QDoubleSpinBox()
+        self.speed_box.setRange(0.25, 4.0)
+        self.speed_box.setSingleStep(0.1)
+        self.speed_box.setDecimals(2)
+        self.speed_box.setSuffix("×")
+        self.speed_box.setValue(voicing.speed)
+        self.speed_box.setAccessibleName("Speed")
+        self.speed_box.setToolTip("How fast to read (from the next sentence you start)")
         self.addWidget(self.provider_box)
         self.addWidget(self.model_box)
         self.addWidget(self.voice_button)
+        self.addWidget(self.speed_box)
 
         self._loader = VoiceListLoader(self)
         self._loader.loaded.connect(self._on_loaded)
@@ -77,6 +86,7 @@ class VoiceBar(QToolBar):
         self.voice_button.preview_requested.connect(self._on_preview)
         self.voice_button.favourites_changed.connect(self._on_favourites)
         self.model_box.activated.connect(self._on_model)
+        self.speed_box.valueChanged.connect(self._on_speed)
         self._select_current()
         self.provider_box.activated.connect(self._on_provider)
         self._list_voices()
@@ -208,6 +218,10 @@ class VoiceBar(QToolBar):
         self.voicing = dataclasses.replace(self.voicing, voice=voice_id)
         self.recent[self.marks_key] = self.voice_button.recent
         self.marks_changed.emit()
+
+    @Slot(float)
+    def _on_speed(self, speed: float) -> None:
+        self.voicing = dataclasses.replace(self.voicing, speed=round(speed, 2))
 
     @Slot(str)
     def _on_preview(self, voice_id: str) -> None:

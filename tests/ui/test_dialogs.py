@@ -312,6 +312,11 @@ def test_voice_menu_favourites_recent_and_preview(qtbot, app_with_voices) -> Non
     assert app.window.text.toPlainText() == "The text box keeps its own text."
     assert app.bar.voicing.voice == "af_heart"  # a preview does not change the choice
 
+    app.bar.speed_box.setValue(1.5)
+    with qtbot.waitSignal(app.player.finished, timeout=10_000):
+        app.window.read("Faster now.")
+    assert app.posts()[-1]["speed"] == 1.5 and app.posts()[-1]["voice"] == "af_heart"
+
 
 def test_progress_view_follows_and_its_timeline_seeks(qtbot, app) -> None:
     text = " ".join(f"Sentence number {n} is here to be heard." for n in range(1, 21))
