@@ -30,9 +30,35 @@ def rss_mb(pid: int) -> float | None:
     return None
 
 
+def watch_memory(command: list[str], text: str, env: dict[str, str]) -> dict[str, float]:
+    """Run `command` with `text` on its stdin, sampling its RSS every 50 ms: the peak,
+    what it still grew after the first tenth of the run (past the start-up imports and
+    the first buffers: flatness), and the wall time."""
+    started = time.monotonic()
+    process = subprocess.Popen(
+        command, stdin=subprocess.PIPE, stdout=subprocess.DEVNULL, env=env, text=True
+    )
+    assert process.stdin is not None
+    process.stdin.write(text)
+    process.stdin.close()
+    samples: list[tuple[float, float]] = []
+    while process.poll() is None:
+        value = rss_mb(process.pid)
+        if value is not None:
+            samples.append((time.monotonic() - started, value))
+        time.sleep(0.05)
+    if process.returncode != 0:
+        raise SystemExit(f"{command[2:4]} failed with status {process.returncode}")
+    wall = time.monotonic() - started
+    peak = max(value for _, value in samples)
+    tenth = wall / 10
+    settled = next((value for t, value in samples if t >= tenth), peak)
+    later = max((value for t, value in samples if t >= tenth), default=settled)
+    return {"wall_s": wall, "peak_mb": peak, "growth_mb": later - settled}
+
+
 def run() -> dict[str, float]:
     text = long_text(CHARACTERS)
-    audio_s = len(text) / 14
     with tempfile.TemporaryDirectory() as folder, FakeSpeechServer() as server:
         server.mode = "paced"
         server.pace = 150.0
@@ -41,32 +67,8 @@ def run() -> dict[str, float]:
         out = Path(folder) / "hour.opus"
         command = [sys.executable, "-m", "reader", "speak", "-p", "openai-compatible"]
         command += ["--base-url", server.url, "--no-play", "-o", str(out), "-"]
-        started = time.monotonic()
-        process = subprocess.Popen(command, stdin=subprocess.PIPE, env=env, text=True)
-        assert process.stdin is not None
-        process.stdin.write(text)
-        process.stdin.close()
-        samples: list[tuple[float, float]] = []
-        while process.poll() is None:
-            value = rss_mb(process.pid)
-            if value is not None:
-                samples.append((time.monotonic() - started, value))
-            time.sleep(0.05)
-        if process.returncode != 0:
-            raise SystemExit(f"the export failed with status {process.returncode}")
-        wall = time.monotonic() - started
-    peak = max(value for _, value in samples)
-    # Flatness: what the RSS still grew after the first tenth of the export (about seven
-    # minutes of audio, past the start-up imports and the first buffers).
-    tenth = wall / 10
-    settled = next((value for t, value in samples if t >= tenth), peak)
-    later = max((value for t, value in samples if t >= tenth), default=settled)
-    return {
-        "audio_min": audio_s / 60,
-        "wall_s": wall,
-        "peak_mb": peak,
-        "growth_mb": later - settled,
-    }
+        result = watch_memory(command, text, env)
+    return {"audio_min": len(text) / 14 / 60, **result}
 
 
 if __name__ == "__main__":

@@ -12,7 +12,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from bench.export_memory import CHARACTERS, rss_mb
+from bench.export_memory import CHARACTERS, watch_memory
 from tests.helpers.fake_server import FakeSpeechServer
 from tests.test_long_text import long_text
 
@@ -72,27 +72,7 @@ def export_memory() -> dict[str, float]:
         env = {**os.environ, "XDG_CACHE_HOME": str(Path(folder) / "cache")}
         out = Path(folder) / "hour.opus"
         command = [sys.executable, "-m", "bench.gui_probe", "export", server.url, str(out)]
-        started = time.monotonic()
-        process = subprocess.Popen(
-            command, stdin=subprocess.PIPE, stdout=subprocess.PIPE, env=env, text=True
-        )
-        assert process.stdin is not None
-        process.stdin.write(text)
-        process.stdin.close()
-        samples: list[tuple[float, float]] = []
-        while process.poll() is None:
-            value = rss_mb(process.pid)
-            if value is not None:
-                samples.append((time.monotonic() - started, value))
-            time.sleep(0.05)
-        if process.returncode != 0:
-            raise SystemExit(f"the export with the window failed ({process.returncode})")
-        wall = time.monotonic() - started
-    peak = max(value for _, value in samples)
-    tenth = wall / 10
-    settled = next((value for t, value in samples if t >= tenth), peak)
-    later = max((value for t, value in samples if t >= tenth), default=settled)
-    return {"peak_mb": peak, "growth_mb": later - settled, "wall_s": wall}
+        return watch_memory(command, text, env)
 
 
 if __name__ == "__main__":
