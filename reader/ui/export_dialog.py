@@ -204,6 +204,13 @@ class ExportDialog(QDialog):
         self.cancel_button.setEnabled(False)
         export.reading.stop()
 
+    def abandon(self) -> None:
+        """Reader is closing: stop an export under way and remove its partial file."""
+        export = self._export
+        if export is not None:
+            self._timer.stop()
+            export.cancel()
+
     def reject(self) -> None:
         if self._export is not None:
             self.cancel()  # Esc or the close button while exporting: cancel first

@@ -4,21 +4,17 @@ progress view, the problem banner; dialogs and the tray hang off it."""
 from __future__ import annotations
 
 import logging
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Slot
 from PySide6.QtGui import (
-    QAction,
-    QClipboard,
     QCloseEvent,
-    QGuiApplication,
     QIcon,
 )
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QMainWindow,
-    QPushButton,
-    QToolButton,
     QVBoxLayout,
     QWidget,
 )
@@ -30,11 +26,16 @@ from reader.player import Player
 from reader.providers.base import Provider
 from reader.ui.actions import WindowActions, make_action
 from reader.ui.banner import FIX_DEVICE, FIX_RETRY, FIX_SETTINGS_KEYS, FIX_VOICE, Banner, fix_for
+from reader.ui.clipboard import system_text
 from reader.ui.progress_view import ProgressView
 from reader.ui.reading_text import ReadingText
 from reader.ui.services import Services
+from reader.ui.transport import Transport
 from reader.ui.tray import Tray
 from reader.ui.voice_bar import VoiceBar
+
+if TYPE_CHECKING:
+    from reader.ui.export_dialog import ExportDialog
 
 log = logging.getLogger(__name__)
 
@@ -73,6 +74,7 @@ class MainWindow(QMainWindow):
         self._previewing = False
         self.keep_in_tray = False  # closing hides the window (set from settings)
         self.tray: Tray | None = None
+        self.export_dialog: ExportDialog | None = None
         self.setWindowTitle(APP_NAME)
         self.resize(760, 500)
 
@@ -103,23 +105,12 @@ class MainWindow(QMainWindow):
         self.clipboard_action, self.selection_action = actions.clipboard, actions.selection
         self.export_action, self.settings_action = actions.export, actions.settings
         self.quit_action = actions.quit
-        for action in actions.transport():
-            action.setEnabled(False)
 
-        self.play_button = QPushButton("Play")
-        self.play_button.setAccessibleName("Play or pause")
-        self.play_button.setToolTip("Play or pause (Ctrl+Space, or Space outside the text)")
-        self.play_button.clicked.connect(self.play_action.trigger)
-
-        self.stop_button = QPushButton("Stop")
-        self.stop_button.setAccessibleName("Stop")
-        self.stop_button.setToolTip("Stop reading (Esc)")
-        self.stop_button.setEnabled(False)
-        self.stop_button.clicked.connect(self.stop_action.trigger)
-
-        self.previous_button = self._tool_button(self.previous_action)
-        self.replay_button = self._tool_button(self.replay_action)
-        self.next_button = self._tool_button(self.next_action)
+        self.transport = Transport(actions)
+        self.play_button, self.stop_button = self.transport.play_button, self.transport.stop_button
+        self.previous_button = self.transport.previous_button
+        self.replay_button = self.transport.replay_button
+        self.next_button = self.transport.next_button
         self._reading_menu = actions.build_menus(self)
 
         self.progress = ProgressView()
@@ -130,16 +121,6 @@ class MainWindow(QMainWindow):
         self.tally.setAccessibleName("Characters sent this session")
         self.banner = Banner()
 
-        buttons = QHBoxLayout()
-        for widget in (
-            self.previous_button,
-            self.play_button,
-            self.replay_button,
-            self.next_button,
-            self.stop_button,
-        ):
-            buttons.addWidget(widget)
-        buttons.addStretch(1)
         status_row = QHBoxLayout()
         status_row.addWidget(self.status, 1)
         status_row.addWidget(self.tally)
@@ -147,7 +128,7 @@ class MainWindow(QMainWindow):
         layout.addWidget(self.banner)
         layout.addWidget(self.text, 1)
         layout.addWidget(self.progress)
-        layout.addLayout(buttons)
+        layout.addWidget(self.transport)
         layout.addLayout(status_row)
         central = QWidget()
         central.setLayout(layout)
@@ -173,18 +154,6 @@ class MainWindow(QMainWindow):
         player.error_occurred.connect(self._on_error)
         player.finished.connect(self._on_finished)
 
-    # -- building -----------------------------------------------------------------------
-
-    def _tool_button(self, action: QAction) -> QToolButton:
-        button = QToolButton()
-        button.setDefaultAction(action)  # shows the action's words: no glyph a font may lack
-        button.setAccessibleName(action.text().replace("&", ""))
-        button.setToolTip(action.toolTip())
-        return button
-
-    def _transport(self) -> list[QAction]:
-        return self.actions_.transport()
-
     # -- reading --------------------------------------------------------------------------
 
     def read(self, text: str, start_sentence: int = 0) -> None:
@@ -194,25 +163,18 @@ class MainWindow(QMainWindow):
 
     @Slot()
     def read_clipboard(self) -> None:
-        self._read_from(QClipboard.Mode.Clipboard)
+        self._read_system_text(selection=False)
 
     @Slot()
     def read_selection(self) -> None:
-        clipboard = QGuiApplication.clipboard()
-        if not clipboard.supportsSelection():
-            self.status.setText("This system has no selection; reading the clipboard.")
-            self._read_from(QClipboard.Mode.Clipboard)
-            return
-        self._read_from(QClipboard.Mode.Selection)
+        self._read_system_text(selection=True)
 
-    def _read_from(self, mode: QClipboard.Mode) -> None:
-        text = QGuiApplication.clipboard().text(mode)
-        log.debug("read %d characters from the %s", len(text), mode.name)
-        if not text.strip():
-            where = "selection" if mode is QClipboard.Mode.Selection else "clipboard"
-            self.status.setText(f"The {where} holds no text to read.")
-            return
-        self.read(text)
+    def _read_system_text(self, selection: bool) -> None:
+        text, note = system_text(selection)
+        if note:
+            self.status.setText(note)
+        if text:
+            self.read(text)
 
     @Slot(str)
     def handle_request(self, action: str) -> None:
@@ -264,11 +226,7 @@ class MainWindow(QMainWindow):
     @Slot(str)
     def _on_state(self, state: str) -> None:
         self.status.setText(_STATUS.get(state, state))
-        active = state in ("connecting", "playing", "buffering", "paused")
-        self.play_button.setText("Resume" if state == "paused" else "Pause" if active else "Play")
-        self.stop_button.setEnabled(active)
-        for action in self._transport():
-            action.setEnabled(active)
+        self.transport.show_state(state)
 
     @Slot(int)
     def _on_sentence(self, index: int) -> None:
@@ -317,10 +275,10 @@ class MainWindow(QMainWindow):
     def _on_finished(self) -> None:
         self._previewing = False
         self.text.setReadOnly(False)
-        self.play_button.setText("Play")
-        self.stop_button.setEnabled(False)
-        for action in self._transport():
-            action.setEnabled(False)
+        self.transport.show_state("stopped")
+        self._show_tally()
+
+    def _show_tally(self) -> None:
         tally = self._player.readings.tally
         if tally.characters:
             cost = f", about ${tally.dollars:.2f}" if tally.dollars >= 0.005 else ""
@@ -361,10 +319,13 @@ class MainWindow(QMainWindow):
     @Slot()
     def _export_closed(self) -> None:
         dialog = self.export_dialog
+        if dialog is None:
+            return
         if dialog.saved is not None:
             self.status.setText(f"Saved to {dialog.saved}")
-        self._on_finished()
+        self._show_tally()  # a reading may still be playing: its controls stay as they are
         dialog.deleteLater()
+        self.export_dialog = None
 
     @Slot()
     def open_settings(self, page: str = "keys") -> None:
@@ -401,4 +362,6 @@ class MainWindow(QMainWindow):
             self.hide()
             return
         self._player.stop()
+        if self.export_dialog is not None:
+            self.export_dialog.abandon()  # no partial file left behind by quitting
         super().closeEvent(event)

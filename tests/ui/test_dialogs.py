@@ -160,6 +160,21 @@ def test_export_cancel_leaves_nothing_then_export_reuses_what_was_fetched(
     again.reject()
 
 
+def test_quitting_during_an_export_leaves_no_file(qtbot, app, tmp_path) -> None:
+    app.server.mode, app.server.pace = "paced", 1.0
+    app.window.text.setPlainText(TEXT)
+    app.window.export_action.trigger()
+    dialog = app.window.export_dialog
+    out = tmp_path / "quit" / "reading.flac"
+    out.parent.mkdir()
+    dialog.path.setText(str(out))
+    dialog.path.editingFinished.emit()
+    dialog.export_button.click()
+    qtbot.waitUntil(lambda: any(out.parent.iterdir()), timeout=10_000)  # the file is begun
+    app.window.quit()
+    assert list(out.parent.iterdir()) == []
+
+
 def test_export_of_the_selection_only(qtbot, app, tmp_path) -> None:
     app.window.text.setPlainText("Not this sentence. Only this one is exported. Nor this.")
     cursor = app.window.text.textCursor()

@@ -1,0 +1,57 @@
+"""The transport row: previous, play/pause, replay, next and stop, following the reading."""
+
+from __future__ import annotations
+
+from PySide6.QtGui import QAction
+from PySide6.QtWidgets import QHBoxLayout, QPushButton, QToolButton, QWidget
+
+from reader.ui.actions import WindowActions
+
+ACTIVE_STATES = ("connecting", "playing", "buffering", "paused")
+
+
+def _tool_button(action: QAction) -> QToolButton:
+    button = QToolButton()
+    button.setDefaultAction(action)  # shows the action's words: no glyph a font may lack
+    button.setAccessibleName(action.text().replace("&", ""))
+    button.setToolTip(action.toolTip())
+    return button
+
+
+class Transport(QWidget):
+    """Buttons bound to the window's actions; `show_state` enables what a state allows."""
+
+    def __init__(self, actions: WindowActions, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._actions = actions
+        self.play_button = QPushButton("Play")
+        self.play_button.setAccessibleName("Play or pause")
+        self.play_button.setToolTip("Play or pause (Ctrl+Space, or Space outside the text)")
+        self.play_button.clicked.connect(actions.play.trigger)
+        self.stop_button = QPushButton("Stop")
+        self.stop_button.setAccessibleName("Stop")
+        self.stop_button.setToolTip("Stop reading (Esc)")
+        self.stop_button.clicked.connect(actions.stop.trigger)
+        self.previous_button = _tool_button(actions.previous)
+        self.replay_button = _tool_button(actions.replay)
+        self.next_button = _tool_button(actions.next)
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        for widget in (
+            self.previous_button,
+            self.play_button,
+            self.replay_button,
+            self.next_button,
+            self.stop_button,
+        ):
+            layout.addWidget(widget)
+        layout.addStretch(1)
+        self.show_state("stopped")
+
+    def show_state(self, state: str) -> None:
+        """A reading's State value ("playing", "paused", "finished"…)."""
+        active = state in ACTIVE_STATES
+        self.play_button.setText("Resume" if state == "paused" else "Pause" if active else "Play")
+        self.stop_button.setEnabled(active)
+        for action in self._actions.transport():
+            action.setEnabled(active)
