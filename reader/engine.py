@@ -207,22 +207,13 @@ class Reading:
             synthesized_s=delivered / rate,
             level=self._playback.level(heard),
             underruns=self.buffer.underruns,
-            heard_char=self._text_position(heard),
-            synthesized_char=self._text_position(delivered),
+            heard_char=self.timeline.text_position(heard, self.sentences, self._start_sentence),
+            synthesized_char=self.timeline.text_position(
+                delivered, self.sentences, self._start_sentence
+            ),
             text_length=len(self.text),
             chars_per_second=rate / self.timeline.frames_per_char,
         )
-
-    def _text_position(self, frame: int) -> int:
-        """The character offset in `text` that the audio reaches at `frame`: its
-        sentence's start plus the share of the sentence spoken since."""
-        mark = self.timeline.mark_at(frame)
-        if mark is None:
-            return self.sentences[self._start_sentence].start
-        index, start_frame = mark
-        sentence = self.sentences[index]
-        spoken = round((frame - start_frame) / self.timeline.frames_per_char)
-        return min(sentence.end, sentence.start + max(0, spoken))
 
     # -- the pump thread ----------------------------------------------------------------
 

@@ -6,7 +6,7 @@ import bisect
 from collections.abc import Sequence
 
 from reader.providers.base import WordTiming
-from reader.text import Chunk
+from reader.text import Chunk, Sentence
 
 # Speech runs near 14 characters a second at speed 1; only used until a chunk has told
 # us its real rate.
@@ -139,6 +139,18 @@ class Timeline:
         if position == 0:
             return None
         return self._sentences[position - 1], self._frames[position - 1]
+
+    def text_position(self, frame: int, sentences: Sequence[Sentence], first: int) -> int:
+        """The character offset in the text that the audio reaches at `frame`: its
+        sentence's start plus the share of the sentence spoken since (before any audio,
+        the start of sentence `first`)."""
+        mark = self.mark_at(frame)
+        if mark is None:
+            return sentences[first].start
+        index, start_frame = mark
+        sentence = sentences[index]
+        spoken = round((frame - start_frame) * self._chars_per_frame)
+        return min(sentence.end, sentence.start + max(0, spoken))
 
     @property
     def frames_per_char(self) -> float:

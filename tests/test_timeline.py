@@ -57,3 +57,19 @@ def test_with_exact_timings_a_broken_stream_resumes_at_the_last_timed_sentence()
     timeline.abandon_chunk()
     timeline.end_chunk(10_000)  # nothing more is marked for an abandoned chunk
     assert timeline.start_of(2) is None
+
+
+def test_text_position_is_the_heard_sentence_plus_what_was_spoken_of_it() -> None:
+    from reader.text import Sentence
+
+    # Two sentences of 10 and 20 characters at offsets 5 and 16 of the original text.
+    sentences = [Sentence(0, 5, 15, "a" * 10, True), Sentence(1, 16, 36, "b" * 20, False)]
+    timeline = Timeline(1000)
+    timeline.begin_chunk(chunk(0, (0, 1), (0, 10), 30), 0)
+    timeline.end_chunk(3000)  # learns 100 frames per character
+    assert timeline.text_position(0, sentences, 0) == 5
+    assert timeline.text_position(500, sentences, 0) == 10  # 5 characters into the first
+    assert timeline.text_position(999, sentences, 0) == 15  # never past its end
+    assert timeline.text_position(1500, sentences, 0) == 21
+    assert timeline.text_position(99_999, sentences, 0) == 36
+    assert Timeline(1000).text_position(0, sentences, 1) == 16  # before any audio

@@ -188,6 +188,8 @@ class ServersPage(QWidget):
         store = self._store
         if key and store is not None:
             self._background.run("save the key", lambda: store.save(kind, key, url))
+        elif key:
+            self.status.setText("The server is saved, but not its key: no keyring is open.")
         else:
             self.status.setText("Saved. Press OK to keep it.")
 
