@@ -13,7 +13,7 @@ from reader.audio.decode import Base64Feed, PcmDecoder
 from reader.audio.format import CLOUD_PCM, AudioFormat
 from reader.errors import StreamBroken
 from reader.providers.base import AudioChunk, CancelToken, SpeechRequest, Voice, WordTiming
-from reader.providers.http import HttpApi
+from reader.providers.http import HttpApi, HttpBacked
 
 ELEVENLABS_URL = "https://api.elevenlabs.io"
 DEFAULT_VOICE = "21m00Tcm4TlvDq8ikWAM"  # "Rachel", a long-standing premade voice
@@ -33,7 +33,7 @@ _CHUNK_CAP = 2_500
 _NO_AUDIO = np.zeros((0, 1), dtype=np.int16)
 
 
-class ElevenLabsSpeech:
+class ElevenLabsSpeech(HttpBacked):
     id = "elevenlabs"
     display_name = "ElevenLabs"
     needs_key = True
@@ -43,13 +43,6 @@ class ElevenLabsSpeech:
         self.api = api
         self._limits: dict[str, int] | None = None
         self._lock = threading.Lock()
-
-    def close(self) -> None:
-        self.api.close()
-
-    @property
-    def cache_scope(self) -> str:
-        return self.api.base_url
 
     def voices(self) -> list[Voice]:
         data = self.api.get_json("/v1/voices")

@@ -13,7 +13,7 @@ from reader.audio.format import CLOUD_PCM, AudioFormat, Pcm
 from reader.audio.sse import SseDecoder
 from reader.errors import ProviderUnavailable, StreamBroken
 from reader.providers.base import AudioChunk, CancelToken, SpeechRequest, Voice
-from reader.providers.http import HttpApi, error_for
+from reader.providers.http import HttpApi, HttpBacked, error_for
 
 GEMINI_URL = "https://generativelanguage.googleapis.com/v1beta"
 MODELS = ("gemini-2.5-flash-preview-tts", "gemini-2.5-pro-preview-tts")
@@ -38,7 +38,7 @@ def pcm_format(mime: str) -> AudioFormat:
     )
 
 
-class GeminiSpeech:
+class GeminiSpeech(HttpBacked):
     """Each SSE event is a whole GenerateContentResponse whose parts carry base64 audio.
     A 200 that finishes with `OTHER` and no audio is tried once more, then reported."""
 
@@ -53,13 +53,6 @@ class GeminiSpeech:
         self.id = provider_id
         self.display_name = display_name
         self.model_names: tuple[str, ...] = MODELS  # Vertex names them differently
-
-    def close(self) -> None:
-        self.api.close()
-
-    @property
-    def cache_scope(self) -> str:
-        return self.api.base_url
 
     def voices(self) -> list[Voice]:
         return [Voice(name, name) for name in VOICES]

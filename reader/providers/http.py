@@ -223,3 +223,17 @@ def retry_after(headers: httpx.Headers, body: bytes = b"") -> float | None:
     if match:
         return float(match.group(1))
     return None
+
+
+class HttpBacked:
+    """What every provider that talks through one HttpApi shares: closing it, and its
+    server as the audio cache's scope (audio from one server is not another's)."""
+
+    api: HttpApi
+
+    def close(self) -> None:
+        self.api.close()
+
+    @property
+    def cache_scope(self) -> str:
+        return self.api.base_url

@@ -13,7 +13,7 @@ from reader.audio.format import CLOUD_PCM, AudioFormat, Pcm
 from reader.audio.sse import SseDecoder
 from reader.errors import StreamBroken, UsageError, WrongAudioFormat
 from reader.providers.base import AudioChunk, CancelToken, SpeechRequest, Voice
-from reader.providers.http import HttpApi, message_of
+from reader.providers.http import HttpApi, HttpBacked, message_of
 
 OPENAI_URL = "https://api.openai.com/v1"
 VOICES = "alloy ash ballad coral echo fable onyx nova sage shimmer verse marin cedar".split()
@@ -26,7 +26,7 @@ TOKEN_MODEL_CHARS = 1800
 log = logging.getLogger(__name__)
 
 
-class OpenAISpeech:
+class OpenAISpeech(HttpBacked):
     """Streams `response_format=pcm` (s16le, 24 kHz): SSE deltas where the model can, raw
     bytes otherwise. The response's Content-Type decides how it is read, whatever was
     asked (proxies drop `stream_format`), and the bytes decide what they are (proxies
@@ -55,13 +55,6 @@ class OpenAISpeech:
         # sends MP3), since its raw path does honour response_format=pcm.
         self._sse = sse
         self._deployment = deployment
-
-    def close(self) -> None:
-        self.api.close()
-
-    @property
-    def cache_scope(self) -> str:
-        return self.api.base_url
 
     def voices(self) -> list[Voice]:
         if not self._compatible:

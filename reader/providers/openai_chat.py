@@ -11,7 +11,7 @@ from reader.audio.format import CLOUD_PCM, AudioFormat
 from reader.audio.sse import SseDecoder
 from reader.errors import StreamBroken
 from reader.providers.base import AudioChunk, CancelToken, SpeechRequest, Voice
-from reader.providers.http import HttpApi, message_of
+from reader.providers.http import HttpApi, HttpBacked, message_of
 
 MODELS = ("gpt-audio", "gpt-audio-mini", "gpt-4o-audio-preview", "gpt-4o-mini-audio-preview")
 # The chat endpoint's voice list has no "verse" (providers.md §2).
@@ -24,7 +24,7 @@ SYSTEM = (
 )
 
 
-class OpenAIChatAudio:
+class OpenAIChatAudio(HttpBacked):
     """Streams `delta.audio.data` (pcm16: s16le, 24 kHz) from chat completions."""
 
     id = "openai-chat"
@@ -34,13 +34,6 @@ class OpenAIChatAudio:
 
     def __init__(self, api: HttpApi) -> None:
         self.api = api
-
-    def close(self) -> None:
-        self.api.close()
-
-    @property
-    def cache_scope(self) -> str:
-        return self.api.base_url
 
     def voices(self) -> list[Voice]:
         return [Voice(name, name.capitalize()) for name in VOICES]
