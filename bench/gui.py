@@ -52,9 +52,12 @@ def cold_start(trials: int = 5) -> list[float]:
     return times
 
 
-def lateness(seconds: float = 30) -> dict[str, float]:
+def lateness(seconds: float = 30, paste: bool = False) -> dict[str, float]:
+    """The event loop's lateness during a reading; with `paste`, from pressing Play on a
+    megabyte of Markdown (preparing it included)."""
+    mode = "paste" if paste else "lateness"
     output = subprocess.run(
-        [sys.executable, "-m", "bench.gui_probe", "lateness", str(seconds)],
+        [sys.executable, "-m", "bench.gui_probe", mode, str(seconds)],
         capture_output=True,
         text=True,
         check=True,
@@ -79,4 +82,5 @@ if __name__ == "__main__":
     starts = cold_start()
     print("cold start", [round(t, 3) for t in starts], "median", statistics.median(starts))
     print("lateness", lateness(15))
+    print("paste", lateness(5, paste=True))
     print("export with window", export_memory())

@@ -3,6 +3,7 @@ a precise timer measures how late the event loop is, or exporting a long text th
 the export dialog while the parent samples this process's memory.
 
     python -m bench.gui_probe lateness SECONDS
+    python -m bench.gui_probe paste SECONDS  (Play pressed on a megabyte of Markdown)
     python -m bench.gui_probe export BASE_URL FILE  (the text on stdin)
 
 Prints one JSON line with its findings.
@@ -10,6 +11,7 @@ Prints one JSON line with its findings.
 
 from __future__ import annotations
 
+import gc
 import json
 import sys
 import time
@@ -37,16 +39,45 @@ def window_for(registry: Registry, provider_id: str, base_url: str | None) -> Ma
     player = Player(device_output(), ReadingFactory(Settings()))
     window = MainWindow(player, provider, voicing)
     window.show()
+    gc.freeze()  # as reader/app.py does once the window is up
     return window
 
 
-def lateness(seconds: float) -> dict[str, float]:
-    """Read aloud for `seconds` and time a 5 ms precise timer's every wake-up."""
+def markdown_megabyte() -> str:
+    """About a megabyte of Markdown: headings, links, emphasis, lists and code blocks."""
+    section = (
+        "## Part {n}\n\n"
+        "Reader turns **this text** into speech, with [a link](https://example.com/{n}) "
+        "read as its words and `inline code` kept. Dr. Smith arrived at 5 p.m. on Jan. 3.\n\n"
+        "- a list item that goes on for a while before it stops\n"
+        "- another item, with *emphasis* and a bare URL https://reader.example/{n}\n\n"
+        "```python\nprint('skipped when read')\n```\n\n"
+    )
+    parts: list[str] = []
+    size, n = 0, 0
+    while size < 1_000_000:
+        parts.append(section.format(n=n))
+        size += len(parts[-1])
+        n += 1
+    return "".join(parts)
+
+
+def lateness(seconds: float, paste: bool = False) -> dict[str, float]:
+    """Read aloud for `seconds` and time a 5 ms precise timer's every wake-up.
+
+    With `paste`, the text is a megabyte of Markdown already in the box and the clock
+    starts as Play is pressed, so the figures include preparing it.
+    """
     app = QApplication.instance() or QApplication(sys.argv[:1])
     registry = Registry(KeyStore(Redactor()))
     window = window_for(registry, "offline", None)
-    text = " ".join(
-        f"This is sentence {n} of a text long enough to keep the reader busy." for n in range(80)
+    text = (
+        markdown_megabyte()
+        if paste
+        else " ".join(
+            f"This is sentence {n} of a text long enough to keep the reader busy."
+            for n in range(80)
+        )
     )
     late_ms: list[float] = []
     clock = QElapsedTimer()
@@ -54,25 +85,45 @@ def lateness(seconds: float) -> dict[str, float]:
     timer.setTimerType(Qt.TimerType.PreciseTimer)
     timer.setInterval(TICK_MS)
     last = [0]
+    started_at: list[float] = []
 
     def tick() -> None:
         now = clock.nsecsElapsed()
-        if last[0] and window._player.state is not None:
+        player = window._player
+        if last[0]:
             late_ms.append((now - last[0]) / 1e6 - TICK_MS)
+        if not started_at and player.reading is not None:
+            started_at.append(now / 1e9)
         last[0] = now
         if clock.elapsed() > seconds * 1000:
             app.quit()
 
     timer.timeout.connect(tick)
-    window.read(text)
-    clock.start()
-    timer.start()
+    if paste:
+        window.text.setPlainText(text)
+        app.processEvents()
+        clock.start()
+        timer.start()
+        window.play_action.trigger()
+    else:
+        # During a reading: the clock starts once it has begun (pressing Play is the
+        # paste figure's business).
+        window.read(text)
+        while window._player.reading is None:
+            app.processEvents()
+        clock.start()
+        timer.start()
     app.exec()
     window._player.stop()
     registry.close()
     late_ms.sort()
     p99 = late_ms[int(len(late_ms) * 0.99)] if late_ms else 0.0
-    return {"ticks": len(late_ms), "p99_ms": max(0.0, p99), "max_ms": max(late_ms, default=0.0)}
+    return {
+        "ticks": len(late_ms),
+        "p99_ms": max(0.0, p99),
+        "max_ms": max(late_ms, default=0.0),
+        "prepared_s": started_at[0] if started_at else -1.0,
+    }
 
 
 def export(base_url: str, out: Path, text: str) -> dict[str, float]:
@@ -96,8 +147,8 @@ def export(base_url: str, out: Path, text: str) -> dict[str, float]:
 
 
 def main() -> None:
-    if sys.argv[1] == "lateness":
-        result = lateness(float(sys.argv[2]))
+    if sys.argv[1] in ("lateness", "paste"):
+        result = lateness(float(sys.argv[2]), paste=sys.argv[1] == "paste")
     else:
         result = export(sys.argv[2], Path(sys.argv[3]), sys.stdin.read())
     print(json.dumps(result), flush=True)

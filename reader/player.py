@@ -1,4 +1,9 @@
-"""Player: the GUI's widget-free model of one reading, polled at 30 Hz, with Qt signals."""
+"""Player: the GUI's widget-free model of one reading, polled at 30 Hz, with Qt signals.
+
+A reading is prepared (Markdown, dictionary, sentences, chunk plan, cache lookups) on a
+worker thread: a megabyte pasted into the window takes most of a second to prepare, and
+the window must keep drawing meanwhile. Only the finished Reading is started here.
+"""
 
 from __future__ import annotations
 
@@ -8,7 +13,6 @@ from PySide6.QtCore import QObject, QTimer, Signal, Slot
 
 from reader.audio.output import OutputFactory
 from reader.engine import Reading
-from reader.errors import ReaderError
 from reader.events import (
     Event,
     Failed,
@@ -21,11 +25,15 @@ from reader.events import (
 )
 from reader.providers.base import Provider
 from reader.readings import ReadingFactory
-from reader.text import Sentence
+from reader.text import Sentence, sentence_at
+from reader.ui.background import Background, emit_from_worker
 
 log = logging.getLogger(__name__)
 
 _POLL_MS = 33
+
+# The state shown while a reading is being prepared, before the engine has one.
+PREPARING = "preparing"
 
 
 class _EventRelay(QObject):
@@ -38,14 +46,15 @@ class _EventRelay(QObject):
     event_arrived = Signal(object)
 
     def deliver(self, event: Event) -> None:
-        self.event_arrived.emit(event)
+        emit_from_worker(self.event_arrived, event)
 
 
 class Player(QObject):
     """Plays one text at a time through the engine; widgets bind to its signals.
 
     Signals:
-        state_changed(str): the State value (connecting, playing, paused, …).
+        state_changed(str): PREPARING, then the State value (connecting, playing, …).
+        reading_started(object): the prepared Reading, just started (its sentences).
         sentence_changed(int): index of the sentence now being heard.
         progress_changed(object): a `Progress` snapshot, about 30 times a second.
         retrying(float, str): waiting that many seconds before trying again, and why.
@@ -54,6 +63,7 @@ class Player(QObject):
     """
 
     state_changed = Signal(str)
+    reading_started = Signal(object)
     sentence_changed = Signal(int)
     progress_changed = Signal(object)
     retrying = Signal(float, str)
@@ -74,6 +84,12 @@ class Player(QObject):
         self._timer.timeout.connect(self._poll)
         self._last_state: State | None = None
         self._last_sentence: int | None = None
+        # Each play() is one request; a prepared Reading is started only if its request is
+        # still the latest (not replaced by another play() or cancelled by stop()).
+        self._request = 0
+        self._preparing = False
+        self._preparer = Background(self)
+        self._preparer.finished.connect(self._on_prepared)
 
     @property
     def readings(self) -> ReadingFactory:
@@ -91,28 +107,64 @@ class Player(QObject):
     def state(self) -> State | None:
         return self._reading.state if self._reading is not None else None
 
+    @property
+    def preparing(self) -> bool:
+        """A play() request is being prepared and has no Reading yet."""
+        return self._preparing
+
     def play(
-        self, text: str, provider: Provider, voicing: Voicing, start_sentence: int = 0
+        self,
+        text: str,
+        provider: Provider,
+        voicing: Voicing,
+        start_sentence: int = 0,
+        start_position: int | None = None,
     ) -> None:
-        """Start reading `text`, replacing any reading in progress."""
+        """Start reading `text`, replacing any reading in progress.
+
+        The reading begins at `start_sentence`, or at the sentence holding character
+        `start_position` of `text` when that is given. It is prepared off this thread:
+        `reading_started` follows, or `error_occurred` and `finished`.
+        """
         self.stop()
-        try:
-            reading = self._readings.reading(
+        self._request += 1
+        self._preparing = True
+        readings, output, deliver = self._readings, self._output, self._relay.deliver
+
+        def prepare() -> Reading:
+            sentences = readings.sentences(text)
+            first = start_sentence
+            if start_position is not None:
+                spans = [(sentence.start, sentence.end) for sentence in sentences]
+                first = sentence_at(spans, start_position) or 0
+            return readings.reading(
                 text,
                 provider,
                 voicing,
-                self._output,
-                on_event=self._relay.deliver,
-                start_sentence=start_sentence,
+                output,
+                on_event=deliver,
+                start_sentence=first,
+                sentences=sentences,
             )
-        except ReaderError as error:
+
+        self.state_changed.emit(PREPARING)
+        self._preparer.run(str(self._request), prepare)
+
+    @Slot(str, object, object)
+    def _on_prepared(self, tag: str, reading: object, error: object) -> None:
+        if tag != str(self._request) or not self._preparing:
+            return  # replaced or stopped while it was prepared; it never started
+        self._preparing = False
+        if not isinstance(reading, Reading):
             self.error_occurred.emit(error)
+            self.finished.emit()
             return
         self._reading = reading
         self._last_state = None
         self._last_sentence = None
         reading.start()
         self._timer.start()
+        self.reading_started.emit(reading)
         self._poll()
 
     def sentences(self, text: str) -> list[Sentence]:
@@ -130,6 +182,10 @@ class Player(QObject):
 
     def stop(self) -> None:
         reading, self._reading = self._reading, None
+        preparing, self._preparing = self._preparing, False
+        if preparing:
+            self.state_changed.emit(State.STOPPED.value)
+            self.finished.emit()
         if reading is not None:
             reading.stop()  # silence at once; its threads finish on their own
             self._timer.stop()

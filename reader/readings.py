@@ -3,7 +3,7 @@ cache, the pauses and the price tally that a run of Reader shares."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 
 from reader.audio.format import AudioFormat, Pcm
 from reader.audio.output import OutputFactory
@@ -47,7 +47,9 @@ class ReadingFactory:
         on_audio: Callable[[Pcm, AudioFormat], None] | None = None,
         start_sentence: int = 0,
         markdown: bool | None = None,
+        sentences: Sequence[Sentence] | None = None,
     ) -> Reading:
+        """A reading of `text` (pass `sentences` if `self.sentences(text)` already made them)."""
         settings = self.settings
         return Reading(
             text,
@@ -57,7 +59,7 @@ class ReadingFactory:
             on_event=on_event,
             on_audio=on_audio,
             start_sentence=start_sentence,
-            sentences=self.sentences(text, markdown),
+            sentences=self.sentences(text, markdown) if sentences is None else sentences,
             cache=self.cache,
             pauses=(settings.sentence_pause_ms / 1000, settings.paragraph_pause_ms / 1000),
             tally=self.tally,

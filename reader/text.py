@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import bisect
 import re
 import unicodedata
 from collections.abc import Sequence
@@ -263,3 +264,17 @@ def _pieces(text: str, max_chars: int) -> list[str]:
     if text:
         pieces.append(text)
     return pieces
+
+
+def sentence_at(spans: Sequence[tuple[int, int]], position: int) -> int | None:
+    """The index of the (start, end) span holding character `position`, else the next one.
+
+    A position between sentences (white space, a skipped code block) belongs to the
+    sentence after it; one past the last sentence to the last.
+    """
+    if not spans:
+        return None
+    index = bisect.bisect_right(spans, (position, float("inf"))) - 1
+    if index >= 0 and position < spans[index][1]:
+        return index
+    return min(index + 1, len(spans) - 1)

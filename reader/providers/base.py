@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import threading
 from collections.abc import Callable, Generator
 from dataclasses import dataclass
@@ -47,24 +48,31 @@ class CancelToken:
 
     Providers register a closer (close the HTTP response, tell the synthesizer to
     abort) so that Stop interrupts a request within milliseconds instead of when the
-    next bytes happen to arrive.
+    next bytes happen to arrive. A token is made per chunk of a text, so its Event is
+    made only when someone waits on it.
     """
 
+    __slots__ = ("_cancelled", "_lock", "_closers", "_event")
+
     def __init__(self) -> None:
-        self._event = threading.Event()
+        self._cancelled = False
         self._lock = threading.Lock()
         self._closers: list[Callable[[], object]] = []
+        self._event: threading.Event | None = None
 
     @property
     def cancelled(self) -> bool:
-        return self._event.is_set()
+        return self._cancelled
 
     def cancel(self) -> None:
         with self._lock:
-            if self._event.is_set():
+            if self._cancelled:
                 return
-            self._event.set()
+            self._cancelled = True
             closers, self._closers = self._closers, []
+            event = self._event
+        if event is not None:
+            event.set()
         for closer in closers:
             try:
                 closer()
@@ -73,14 +81,26 @@ class CancelToken:
 
     def on_cancel(self, closer: Callable[[], object]) -> None:
         with self._lock:
-            if not self._event.is_set():
+            if not self._cancelled:
                 self._closers.append(closer)
                 return
         closer()
 
+    def forget(self, closer: Callable[[], object]) -> None:
+        """Drop `closer` (its request ended), so a long pass does not gather them."""
+        with self._lock:
+            with contextlib.suppress(ValueError):
+                self._closers.remove(closer)
+
     def wait(self, timeout: float) -> bool:
         """Sleep up to `timeout` seconds; True if cancelled meanwhile."""
-        return self._event.wait(timeout)
+        with self._lock:
+            if self._cancelled:
+                return True
+            if self._event is None:
+                self._event = threading.Event()
+            event = self._event
+        return event.wait(timeout)
 
 
 class Provider(Protocol):

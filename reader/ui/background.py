@@ -6,11 +6,20 @@ import logging
 import threading
 from collections.abc import Callable
 
-from PySide6.QtCore import QObject, Signal
+from PySide6.QtCore import QObject, Signal, SignalInstance
 
 from reader.errors import ReaderError
 
 log = logging.getLogger(__name__)
+
+
+def emit_from_worker(signal: SignalInstance, *args: object) -> None:
+    """Emit from a worker thread, whose QObject may be gone by the time its work ends
+    (a dialog closed, Reader quitting): the answer is then simply not wanted."""
+    try:
+        signal.emit(*args)
+    except RuntimeError:  # "Signal source has been deleted"
+        pass
 
 
 class Background(QObject):
@@ -31,12 +40,11 @@ class Background(QObject):
 
     def _call(self, tag: str, work: Callable[[], object]) -> None:
         try:
-            result = work()
-        except ReaderError as error:
-            self.finished.emit(tag, None, error)
-            return
-        except Exception as error:  # an odd answer must not kill the thread silently
+            result: object = work()
+            error: ReaderError | None = None
+        except ReaderError as problem:
+            result, error = None, problem
+        except Exception as problem:  # an odd answer must not kill the thread silently
             log.exception("%s failed", tag)
-            self.finished.emit(tag, None, ReaderError(f"{tag} failed: {error}"))
-            return
-        self.finished.emit(tag, result, None)
+            result, error = None, ReaderError(f"{tag} failed: {problem}")
+        emit_from_worker(self.finished, tag, result, error)

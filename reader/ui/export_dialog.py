@@ -22,11 +22,13 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from reader.cost import Estimate
 from reader.errors import ReaderError
 from reader.events import State, Voicing
 from reader.exporting import Export, check_targets, title_of
 from reader.providers.base import Provider
 from reader.readings import ReadingFactory
+from reader.ui.background import Background, emit_from_worker
 
 FORMATS = (
     ("MP3", ".mp3"),
@@ -44,7 +46,7 @@ class _Relay(QObject):
     done = Signal(object, object)  # Path | None, ReaderError | None
 
     def deliver(self, path: Path | None, error: ReaderError | None) -> None:
-        self.done.emit(path, error)
+        emit_from_worker(self.done, path, error)
 
 
 def default_folder() -> Path:
@@ -84,6 +86,10 @@ class ExportDialog(QDialog):
         self._provider = provider
         self._voicing = voicing
         self._export: Export | None = None
+        self._preparing = False  # an Export is being built on the worker
+        self._cost_request = 0
+        self._worker = Background(self)
+        self._worker.finished.connect(self._on_worker)
         self.saved: Path | None = None
         self._relay = _Relay(self)
         self._relay.done.connect(self._on_done)
@@ -157,7 +163,7 @@ class ExportDialog(QDialog):
 
     @property
     def running(self) -> bool:
-        return self._export is not None
+        return self._export is not None or self._preparing
 
     def chosen_text(self) -> str:
         return self._selection if self.selected.isChecked() else self._text
@@ -169,32 +175,38 @@ class ExportDialog(QDialog):
 
     @Slot()
     def start(self) -> None:
-        if self._export is not None:
+        if self.running:
             return
         audio, subtitles = self.targets()
         try:
             check_targets(audio, subtitles)
-            export = Export(
-                self._readings,
-                self.chosen_text(),
-                self._provider,
-                self._voicing,
-                audio,
-                subtitles,
-            )
         except ReaderError as error:
             self.status.setText(str(error))
             return
-        self._export = export
+        readings, text = self._readings, self.chosen_text()
+        provider, voicing = self._provider, self._voicing
+        self._preparing = True
         self._set_editing(False)
         self.progress.setValue(0)
         self.progress.setVisible(True)
+        self.status.setText("Preparing the text…")
+        # Preparing a long text takes a while; the dialog keeps drawing meanwhile.
+        self._worker.run(
+            "export", lambda: Export(readings, text, provider, voicing, audio, subtitles)
+        )
+
+    def _begin(self, export: Export) -> None:
+        self._export = export
         self.status.setText("Exporting…")
         export.run(self._relay.deliver)
         self._timer.start()
 
     @Slot()
     def cancel(self) -> None:
+        if self._preparing:
+            self._preparing = False  # the Export being built is dropped unstarted
+            self._on_done(None, None)
+            return
         export = self._export
         if export is None:
             self.reject()
@@ -206,13 +218,14 @@ class ExportDialog(QDialog):
 
     def abandon(self) -> None:
         """Reader is closing: stop an export under way and remove its partial file."""
+        self._preparing = False
         export = self._export
         if export is not None:
             self._timer.stop()
             export.cancel()
 
     def reject(self) -> None:
-        if self._export is not None:
+        if self.running:
             self.cancel()  # Esc or the close button while exporting: cancel first
             return
         super().reject()
@@ -259,15 +272,36 @@ class ExportDialog(QDialog):
 
     @Slot()
     def _show_cost(self) -> None:
-        text = self.chosen_text()
-        try:
-            reading = self._readings.reading(text, self._provider, self._voicing, None)
-        except ReaderError as error:
+        self._cost_request += 1
+        readings, text = self._readings, self.chosen_text()
+        provider, voicing = self._provider, self._voicing
+
+        def estimate() -> Estimate:
+            reading = readings.reading(text, provider, voicing, None)
+            return readings.estimate(reading, provider, voicing.model)
+
+        self.cost.setText("Counting what the export will synthesize…")
+        self._worker.run(f"cost-{self._cost_request}", estimate)
+
+    @Slot(str, object, object)
+    def _on_worker(self, tag: str, result: object, error: object) -> None:
+        if tag == "export":
+            if not self._preparing:
+                return  # cancelled or closing while it was prepared
+            self._preparing = False
+            if isinstance(result, Export):
+                self._begin(result)
+            else:
+                self._on_done(None, error if isinstance(error, ReaderError) else None)
+        elif tag == f"cost-{self._cost_request}":
+            self._show_estimate(result, error)
+
+    def _show_estimate(self, estimate: object, error: object) -> None:
+        if not isinstance(estimate, Estimate):
             self.cost.setText(str(error))
             self.export_button.setEnabled(False)
             return
-        self.export_button.setEnabled(True)
-        estimate = self._readings.estimate(reading, self._provider, self._voicing.model)
+        self.export_button.setEnabled(not self.running)
         if estimate.characters == 0:
             self.cost.setText("Everything is in the cache: nothing will be requested.")
         elif estimate.dollars > 0:

@@ -20,9 +20,10 @@ from PySide6.QtWidgets import (
 )
 
 from reader import APP_NAME
+from reader.engine import Reading
 from reader.errors import ReaderError
 from reader.events import Progress, State, Voicing
-from reader.player import Player
+from reader.player import PREPARING, Player
 from reader.providers.base import Provider
 from reader.ui.actions import WindowActions, make_action
 from reader.ui.banner import FIX_DEVICE, FIX_RETRY, FIX_SETTINGS_KEYS, FIX_VOICE, Banner, fix_for
@@ -40,6 +41,7 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 _STATUS = {
+    PREPARING: "Preparing the text…",
     "connecting": "Starting…",
     "playing": "Reading",
     "buffering": "Waiting for audio…",
@@ -148,6 +150,7 @@ class MainWindow(QMainWindow):
             self._reading_menu.addAction(self.voice_action)
 
         player.state_changed.connect(self._on_state)
+        player.reading_started.connect(self._on_reading_started)
         player.sentence_changed.connect(self._on_sentence)
         player.progress_changed.connect(self._on_progress)
         player.retrying.connect(self._on_retrying)
@@ -201,27 +204,32 @@ class MainWindow(QMainWindow):
             if sentence is not None:
                 self._player.seek(sentence)
             return
-        spans = [(s.start, s.end) for s in self._player.sentences(self.text.toPlainText())]
-        self.text.set_sentences(spans)
-        self._start(self.sentence_at(position) or 0)
+        self._start(start_position=position)
 
     @Slot()
     def _play_or_pause(self) -> None:
-        if self._player.state in (State.PLAYING, State.BUFFERING, State.CONNECTING, State.PAUSED):
+        if self._player.preparing:
+            self._player.stop()  # pressed again before it could start: never mind
+        elif self._player.state in (State.PLAYING, State.BUFFERING, State.CONNECTING, State.PAUSED):
             self._player.toggle_pause()
         else:
             self._start()
 
-    def _start(self, start_sentence: int = 0) -> None:
+    def _start(self, start_sentence: int = 0, start_position: int | None = None) -> None:
         text = self.text.toPlainText()
-        self._previewing = False
         self.banner.hide()
         if self.voice_bar is not None:
             self._provider, self._voicing = self.voice_bar.provider, self.voice_bar.voicing
-        self._player.play(text, self._provider, self._voicing, start_sentence)
-        reading = self._player.reading
-        self.text.set_sentences([(s.start, s.end) for s in reading.sentences] if reading else [])
-        self.text.setReadOnly(reading is not None)
+        self._player.play(text, self._provider, self._voicing, start_sentence, start_position)
+        self._previewing = False  # after play(), whose stop() ends any preview
+        # Read-only from now: the sentences being prepared point into this very text.
+        self.text.set_sentences([])
+        self.text.setReadOnly(True)
+
+    @Slot(object)
+    def _on_reading_started(self, reading: Reading) -> None:
+        if not self._previewing:
+            self.text.set_sentences([(s.start, s.end) for s in reading.sentences])
 
     @Slot(str)
     def _on_state(self, state: str) -> None:
@@ -294,9 +302,8 @@ class MainWindow(QMainWindow):
             provider,
             voicing,
         )
-        self._previewing = self._player.reading is not None
-        if self._previewing:
-            self.status.setText(f"Preview: {voicing.voice}")
+        self._previewing = True
+        self.status.setText(f"Preview: {voicing.voice}")
 
     @Slot()
     def export_audio(self) -> None:

@@ -3,11 +3,11 @@ click on a sentence (or "Read from here") into a request to read from there."""
 
 from __future__ import annotations
 
-import bisect
-
 from PySide6.QtCore import QPoint, Qt, Signal, Slot
 from PySide6.QtGui import QAction, QMouseEvent, QTextCharFormat, QTextCursor
 from PySide6.QtWidgets import QPlainTextEdit, QTextEdit, QWidget
+
+from reader.text import sentence_at
 
 
 class ReadingText(QPlainTextEdit):
@@ -36,13 +36,7 @@ class ReadingText(QPlainTextEdit):
 
     def sentence_at(self, position: int) -> int | None:
         """The sentence whose text holds character `position` (or the next one after it)."""
-        starts = [start for start, _ in self._spans]
-        if not starts:
-            return None
-        index = bisect.bisect_right(starts, position) - 1
-        if index >= 0 and position < self._spans[index][1]:
-            return index
-        return min(index + 1, len(starts) - 1)
+        return sentence_at(self._spans, position)
 
     def highlight(self, index: int) -> None:
         """Mark sentence `index` as the one heard, and keep it in view."""

@@ -7,7 +7,7 @@ from PySide6.QtWidgets import QHBoxLayout, QPushButton, QToolButton, QWidget
 
 from reader.ui.actions import WindowActions
 
-ACTIVE_STATES = ("connecting", "playing", "buffering", "paused")
+ACTIVE_STATES = ("preparing", "connecting", "playing", "buffering", "paused")
 
 
 def _tool_button(action: QAction) -> QToolButton:

@@ -12,6 +12,7 @@ from PySide6.QtWidgets import QLineEdit, QMenu, QToolButton, QWidget, QWidgetAct
 
 from reader.errors import ReaderError
 from reader.providers.base import Provider, Voice
+from reader.ui.background import emit_from_worker
 
 log = logging.getLogger(__name__)
 
@@ -40,13 +41,15 @@ class VoiceListLoader(QObject):
             voices = provider.voices()
             models = provider.models()
         except ReaderError as error:
-            self.failed.emit(key, provider, error)
+            emit_from_worker(self.failed, key, provider, error)
             return
         except Exception as error:  # a server's odd answer must not kill the thread silently
             log.exception("listing voices failed")
-            self.failed.emit(key, provider, ReaderError(f"Listing voices failed: {error}"))
+            emit_from_worker(
+                self.failed, key, provider, ReaderError(f"Listing voices failed: {error}")
+            )
             return
-        self.loaded.emit(key, provider, voices, models)
+        emit_from_worker(self.loaded, key, provider, voices, models)
 
 
 class _VoiceMenu(QMenu):

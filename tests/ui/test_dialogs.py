@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import re
+import threading
 from collections.abc import Iterator
 
 import numpy as np
@@ -21,6 +22,7 @@ from reader.providers.registry import Registry
 from reader.readings import ReadingFactory
 from reader.redact import Redactor
 from reader.settings import Endpoint, Settings, SettingsFile
+from reader.text import Sentence
 from reader.ui.main_window import MainWindow
 from reader.ui.services import Services
 from reader.ui.voice_bar import VoiceBar
@@ -123,7 +125,7 @@ def test_export_cancel_leaves_nothing_then_export_reuses_what_was_fetched(
     dialog.path.editingFinished.emit()
     assert dialog.format.currentData() == ".ogg"
     dialog.subtitles.setCurrentIndex(dialog.subtitles.findData(".srt"))
-    assert "characters to synthesize" in dialog.cost.text()
+    qtbot.waitUntil(lambda: "characters to synthesize" in dialog.cost.text(), timeout=5000)
     DOCS.mkdir(exist_ok=True)
     assert dialog.grab().save(str(DOCS / "export-dialog.png"))
 
@@ -156,8 +158,71 @@ def test_export_cancel_leaves_nothing_then_export_reuses_what_was_fetched(
 
     app.window.export_action.trigger()  # everything is cached now
     again = app.window.export_dialog
-    assert "nothing will be requested" in again.cost.text()
+    qtbot.waitUntil(lambda: "nothing will be requested" in again.cost.text(), timeout=5000)
     again.reject()
+
+
+def test_a_long_text_is_prepared_while_the_window_keeps_working(qtbot, app, tmp_path) -> None:
+    # Preparing a long text (Markdown, dictionary, sentences, cache lookups) takes most of
+    # a second for a megabyte; the window must keep drawing and answering meanwhile. The
+    # gate holds preparation until the test has checked the window answered: if it ran on
+    # the GUI thread, read() would not return before the gate's timeout.
+    gate = threading.Event()
+    prepared_on: list[str] = []
+    sentences = app.readings.sentences
+
+    def held(text: str, markdown: bool | None = None) -> list[Sentence]:
+        prepared_on.append(threading.current_thread().name)
+        gate.wait(20)
+        return sentences(text, markdown)
+
+    app.readings.sentences = held  # type: ignore[method-assign]
+    window = app.window
+    window.read(TEXT)
+    assert window.status.text() == "Preparing the text…"
+    assert window.text.isReadOnly() and window.stop_button.isEnabled()
+    qtbot.keyClick(window.text, Qt.Key.Key_End)  # the window still answers the keyboard
+    qtbot.wait(100)
+    assert not gate.is_set() and app.player.reading is None
+
+    # Stop before it is ready: nothing starts, nothing is asked of the server.
+    window.stop_action.trigger()
+    assert not window.text.isReadOnly() and window.status.text() == "Stopped"
+    gate.set()
+    qtbot.wait(300)
+    assert app.player.reading is None and app.posts() == []
+
+    # The export dialog counts and prepares off the GUI thread too; cancelling while it
+    # prepares leaves no file and asks for nothing.
+    gate.clear()
+    window.export_action.trigger()
+    dialog = window.export_dialog
+    assert dialog.cost.text().startswith("Counting")
+    out = tmp_path / "held" / "reading.wav"
+    out.parent.mkdir()
+    dialog.path.setText(str(out))
+    dialog.export_button.click()
+    assert dialog.status.text() == "Preparing the text…" and not dialog.path.isEnabled()
+    dialog.cancel_button.click()
+    assert "Cancelled" in dialog.status.text() and dialog.path.isEnabled()
+    gate.set()
+    qtbot.waitUntil(lambda: "characters to synthesize" in dialog.cost.text(), timeout=5000)
+    qtbot.wait(300)
+    assert list(out.parent.iterdir()) == [] and app.posts() == []
+    dialog.reject()
+
+    # Then a reading that is let through starts from the sentence that was clicked.
+    gate.clear()
+    window._read_from_position(TEXT.index("A cancelled"))
+    qtbot.wait(100)
+    assert app.player.reading is None
+    gate.set()
+    qtbot.waitUntil(lambda: window.status.text() == "Reading", timeout=5000)
+    asked = " ".join(body["input"] for body in app.posts())
+    assert "A cancelled export" in asked and "Reader exports" not in asked
+    assert window.sentence_at(TEXT.index("picks up")) == 3  # the sentences reached the box
+    assert prepared_on and "MainThread" not in prepared_on
+    app.player.stop()
 
 
 def test_quitting_during_an_export_leaves_no_file(qtbot, app, tmp_path) -> None:
