@@ -30,6 +30,7 @@ from reader.events import (
     Voicing,
 )
 from reader.fetch import ChunkSlot, Fetcher, may_retry
+from reader.pace import EndpointPace
 from reader.planner import Planner
 from reader.playback import Playback
 from reader.providers.base import AudioChunk, Provider
@@ -73,12 +74,13 @@ class Reading:
         on_event: Callable[[Event], None] = lambda event: None,
         on_audio: Callable[[Pcm, AudioFormat], None] | None = None,
         start_sentence: int = 0,
-        lookahead_s: float = 30.0,
+        lookahead_s: float | None = None,
         max_queued_s: float = 1.0,
         sentences: Sequence[Sentence] | None = None,
         cache: AudioCache | None = None,
         pauses: tuple[float, float] = (0.0, 0.0),
         tally: Tally | None = None,
+        pace: EndpointPace | None = None,
     ) -> None:
         # `sentences` as prepared for speech (reader.prepare), offsets into `text`.
         self.sentences: Sequence[Sentence] = (
@@ -92,14 +94,16 @@ class Reading:
         self._on_event = on_event
         self._on_audio = on_audio
         self._start_sentence = min(max(0, start_sentence), len(self.sentences) - 1)
+        # A fixed look-ahead when given; else learned from the endpoint's answers.
         self._lookahead_s = lookahead_s
+        self._pace = pace or EndpointPace()
         self._max_queued_s = max_queued_s
         fmt = provider.audio_format(voicing.model)
         self._playback = Playback(output, fmt)
         self.timeline = Timeline(fmt.sample_rate, voicing.speed)
         self._controls: queue.Queue[tuple[str, int]] = queue.Queue()
         self._stop_requested = threading.Event()
-        self._fetcher = Fetcher(provider, voicing, self._emit, cache, tally)
+        self._fetcher = Fetcher(provider, voicing, self._emit, cache, tally, self._pace)
         self._slots: list[ChunkSlot] = []
         self._planner = Planner(self.sentences, lambda: provider.max_chars(voicing.model), pauses)
         self._audio_in_pass = False
@@ -421,6 +425,10 @@ class Reading:
             finer = self._planner.one_sentence_each(self._slots, self._current_slot)
             if finer is not None:
                 self._slots = finer
-        lookahead = self._playback.format.frames(self._lookahead_s)
+        frames, fixed, pace = self._playback.format.frames, self._lookahead_s, self._pace
+
+        def lookahead(chars: int) -> int:
+            return frames(fixed if fixed is not None else pace.lookahead_s(chars))
+
         queued = self._playback.queued_frames()
         self._fetcher.schedule(self._slots, self._current_slot, queued, lookahead)

@@ -20,6 +20,7 @@ from reader.errors import (
     StreamBroken,
 )
 from reader.events import Event, Retrying, Voicing
+from reader.pace import EndpointPace
 from reader.providers.base import AudioChunk, CancelToken, Provider, SpeechRequest
 from reader.text import Chunk
 
@@ -100,8 +101,10 @@ class Fetcher:
         on_event: Callable[[Event], None],
         cache: AudioCache | None = None,
         tally: Tally | None = None,
+        pace: EndpointPace | None = None,
     ) -> None:
         self._provider = provider
+        self._pace = pace or EndpointPace()
         self._tally = tally
         self._voicing = voicing
         self._emit = on_event
@@ -129,9 +132,12 @@ class Fetcher:
             worker.join(timeout)
         self._workers = [w for w in self._workers if w.is_alive()]
 
-    def schedule(self, slots: list[ChunkSlot], current: int, queued: int, lookahead: int) -> None:
+    def schedule(
+        self, slots: list[ChunkSlot], current: int, queued: int, lookahead: Callable[[int], int]
+    ) -> None:
         """Start requests ahead of playback: within the concurrency limit and the
-        look-ahead (frames), always including the chunk being played and the next one."""
+        look-ahead (frames to hold before asking for a chunk of so many characters),
+        always including the chunk being played and the next one."""
         in_flight, ahead = 0, queued
         for index in range(current, len(slots)):
             slot = slots[index]
@@ -146,7 +152,7 @@ class Fetcher:
                 continue
             if in_flight >= self._provider.concurrency:
                 break
-            if index > current + 1 and ahead >= lookahead:
+            if index > current + 1 and ahead >= lookahead(len(slot.chunk.text)):
                 break
             self._launch(slot)
             in_flight += 1
@@ -233,6 +239,7 @@ class Fetcher:
                         writer.commit()
                         writer = None
                     self._notice_buffering(slot, audio_rate=self._rate(slot))
+                    self._learn_pace(slot)
                     return
                 except TRANSIENT as error:
                     # Only a request that gave no audio yet is retried here; a chunk that
@@ -265,6 +272,15 @@ class Fetcher:
 
     def _rate(self, slot: ChunkSlot) -> int:
         return self._provider.audio_format(self._voicing.model).sample_rate
+
+    def _learn_pace(self, slot: ChunkSlot) -> None:
+        if slot.received_frames and slot.first_at:
+            self._pace.observe(
+                wait_s=slot.first_at - slot.requested_at,
+                audio_s=slot.received_frames / self._rate(slot),
+                delivery_s=slot.last_at - slot.first_at,
+                chars=len(slot.chunk.text),
+            )
 
     def _notice_buffering(self, slot: ChunkSlot, audio_rate: int) -> None:
         """A streaming server sends audio about as fast as it synthesizes it; a buffering

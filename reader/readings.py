@@ -11,6 +11,7 @@ from reader.cache import AudioCache
 from reader.cost import Estimate, PriceTable, Tally
 from reader.engine import Reading
 from reader.events import Event, Voicing
+from reader.pace import EndpointPace
 from reader.prepare import Dictionary, speech_sentences
 from reader.providers.base import Provider
 from reader.settings import Settings
@@ -24,6 +25,13 @@ class ReadingFactory:
         self.prices = PriceTable(settings.prices)
         self.tally = Tally(self.prices)  # what this run of Reader has sent, all readings
         self._dictionary = Dictionary(settings.pronunciations)
+        # What each endpoint's answers taught about its speed, kept across readings so
+        # the next one starts with the right look-ahead.
+        self._paces: dict[tuple[str, str, str], EndpointPace] = {}
+
+    def pace(self, provider: Provider, model: str) -> EndpointPace:
+        key = (provider.id, provider.cache_scope, model)
+        return self._paces.setdefault(key, EndpointPace())
 
     def update(self, settings: Settings) -> None:
         """Use changed settings for later readings (the cache and the tally stay)."""
@@ -63,6 +71,7 @@ class ReadingFactory:
             cache=self.cache,
             pauses=(settings.sentence_pause_ms / 1000, settings.paragraph_pause_ms / 1000),
             tally=self.tally,
+            pace=self.pace(provider, voicing.model),
         )
 
     def estimate(self, reading: Reading, provider: Provider, model: str) -> Estimate:
