@@ -6,11 +6,13 @@ import datetime
 import platform
 import re
 import statistics
+import sys
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
-from bench import cpu, export_memory, first_audio, gui, stop
+from bench import cpu, export_memory, first_audio, gui, peers, smoothness, stop
 from reader.providers.registry import Registry
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -27,6 +29,27 @@ def cpu_name() -> str:
 
 
 def main() -> None:
+    # --no-long leaves out the 71-minute run (the rest takes about 17 minutes).
+    long_run = "--no-long" not in sys.argv[1:]
+    # The smoothness runs take as long as their audio (71 minutes for 60,000 characters)
+    # and are light (a few % of one core), so they play in the background, each on a
+    # sink of its own, while the other measurements run.
+    print(
+        "smoothness at real speed, in the background, each on a sink of its own: "
+        + ("60,000 characters at 1.5x (about 71 minutes) and " if long_run else "")
+        + "5 minutes at 1.2x, 1.5x, 3x and with a 2 s pause…",
+        flush=True,
+    )
+    five_minutes = 14 * 300
+    playing = smoothness.InParallel(
+        ([(60_000, 1.5, 0.3, 0.0)] if long_run else [])
+        + [
+            (five_minutes, 1.2, 0.3, 0.0),
+            (five_minutes, 1.5, 0.3, 0.0),
+            (five_minutes, 3.0, 0.3, 0.0),
+            (five_minutes, 1.5, 0.3, 2.0),
+        ]
+    )
     provider = Registry().create("offline")
     print("first audio → audible (20 trials)…", flush=True)
     overhead = first_audio.run(provider, trials=20)
@@ -47,6 +70,12 @@ def main() -> None:
     paste = gui.lateness(5, paste=True)
     print("peak memory exporting about an hour with the window open…", flush=True)
     window_memory = gui.export_memory()
+    print("time to first audio: Reader, the openai SDK's player, httpx → sounddevice…", flush=True)
+    streamed = peers.first_audio("paced", trials=5)
+    print("the same behind a buffering proxy…", flush=True)
+    buffered = peers.first_audio("buffering", trials=3)
+    print("waiting for the smoothness runs to end…", flush=True)
+    smooth = playing.results()
     cold = statistics.median(starts)
     p50 = statistics.median(overhead) * 1000
     p95 = float(np.percentile(overhead, 95)) * 1000
@@ -105,10 +134,22 @@ def main() -> None:
             "yes" if paste["max_ms"] <= 16 else "**no**",
         ),
     ]
+    rows += first_audio_rows(streamed, buffered) + smoothness_rows(smooth)
+    if not long_run:
+        rows.append(
+            (
+                "Smoothness at real speed: 60,000 characters (71 min) at 1.5x, 300 ms to "
+                "first byte",
+                "not measured in this run (`--no-long`)",
+                "no silence at joins",
+                "—",
+            )
+        )
     today = datetime.date.today().isoformat()
     table = [
         f"Measured {today} on {cpu_name()} ({platform.machine()}, {_cores()} cores), "
-        "PulseAudio null sink.",
+        "PulseAudio null sinks. The smoothness runs played in the background, at real "
+        "speed, while the other rows were measured.",
         "",
         "| What | Result | Budget | Met |",
         "| --- | --- | --- | --- |",
@@ -121,6 +162,81 @@ def main() -> None:
     if BEGIN in readme:
         readme = re.sub(f"{BEGIN}.*?{END}", f"{BEGIN}\n{text}{END}", readme, flags=re.S)
         README.write_text(readme)
+
+
+def first_audio_rows(
+    streamed: dict[str, dict[str, float]], buffered: dict[str, dict[str, float]]
+) -> list[tuple[str, str, str, str]]:
+    def times(found: dict[str, float]) -> str:
+        return f"{found['out_s'] * 1000:.0f} / {found['heard_s'] * 1000:.0f} ms"
+
+    reader, floor, sdk = streamed["reader"], streamed["floor"], streamed["sdk"]
+    over_floor = (reader["heard_s"] - floor["heard_s"]) * 1000
+    sooner = sdk["heard_s"] / reader["heard_s"]
+    b_reader, b_floor, b_sdk = buffered["reader"], buffered["floor"], buffered["sdk"]
+    return [
+        (
+            "Time to first audio, 584 characters, server 200 ms to first byte at 2x real "
+            "time; request at the server → first sample out / heard at the sink (median "
+            "of 5). Reader",
+            times(reader),
+            "≤ floor + 10 ms; ≥ 10x sooner than the SDK",
+            "yes" if over_floor <= 10 and sooner >= 10 else "**no**",
+        ),
+        ("… floor: httpx → sounddevice", times(floor), f"Reader {over_floor:+.0f} ms", ""),
+        (
+            "… openai SDK, streamed response into `LocalAudioPlayer`",
+            times(sdk),
+            f"Reader {sooner:.0f}x sooner",
+            "",
+        ),
+        (
+            "Behind a buffering proxy (nothing until the whole clip is made, at 2x real "
+            "time), median of 3: Reader / floor / SDK, heard",
+            f"{b_reader['heard_s']:.2f} s / {b_floor['heard_s']:.2f} s / {b_sdk['heard_s']:.2f} s",
+            "after the first sentence's synthesis",
+            "yes" if b_reader["heard_s"] < b_floor["heard_s"] / 3 else "**no**",
+        ),
+    ]
+
+
+def smoothness_rows(runs: list[dict[str, Any]]) -> list[tuple[str, str, str, str]]:
+    rows = []
+    for run in runs:
+        minutes = run["audio_s"] / 60
+        what = (
+            f"{run['characters']:,} characters ({minutes:.0f} min) at {run['pace']}x real time, "
+            f"{run['first_byte_s'] * 1000:.0f} ms to first byte"
+        )
+        if run["pause_s"]:
+            what += f", the server pausing {run['pause_s']:.0f} s mid-stream"
+        silent = run["gaps"] == 0
+        start = run["start_gaps_ms"]
+        at_start = (
+            f"; at the start (first sentence): {len(start)}, longest {max(start):.0f} ms"
+            if start
+            else ""
+        )
+        rows.append(
+            (
+                f"Smoothness at real speed, heard at the sink: {what}",
+                f"{run['underruns']} underruns; silences ≥ 5 ms after the first sentence: "
+                f"{run['gaps']}, longest {run['longest_gap_ms']:.0f} ms{at_start}",
+                "no silence at joins",
+                "yes" if silent else "**no**",
+            )
+        )
+    reading = next(r for r in runs if r["characters"] < 10_000 and not r["pause_s"])
+    extra = reading["connections"] - 1
+    rows.append(
+        (
+            f"New connections after a reading's first request ({reading['requests']} requests)",
+            f"{extra}",
+            "0",
+            "yes" if extra == 0 else "**no**",
+        )
+    )
+    return rows
 
 
 def _cores() -> int:

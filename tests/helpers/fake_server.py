@@ -30,6 +30,7 @@ class Request:
     path: str
     headers: dict[str, str]
     body: Any
+    arrived_at: float = 0.0  # time.monotonic() when its body had been read
 
 
 @dataclass
@@ -89,6 +90,9 @@ class FakeSpeechServer(ThreadingHTTPServer):
         # `pace` x real time after `first_byte_s`, as a server that synthesizes live.
         self.pace = 1.5
         self.first_byte_s = 0.3
+        # Paced responses that pause mid-stream once, then go on: the response's number
+        # (1 for the first) → (after which fraction of its audio, for how many seconds).
+        self.paced_pauses: dict[int, tuple[float, float]] = {}
         self.sentence_frames: dict[str, list[int]] = {}
         self.failures: list[Failure] = []
         self.gemini_mime = "audio/L16;codec=pcm;rate=24000"
@@ -110,7 +114,12 @@ class FakeSpeechServer(ThreadingHTTPServer):
             ]
         }
         self.models: Any = {"object": "list", "data": [{"id": "kokoro"}, {"id": "tts-1"}]}
+        self.connections = 0  # TCP connections accepted
         self._thread = threading.Thread(target=self.serve_forever, daemon=True)
+
+    def process_request(self, request: Any, client_address: Any) -> None:
+        self.connections += 1
+        super().process_request(request, client_address)
 
     @property
     def url(self) -> str:
@@ -144,7 +153,13 @@ class _Handler(BaseHTTPRequestHandler):
         raw = self.rfile.read(length) if length else b""
         body = json.loads(raw) if raw else None
         self.server.requests.append(
-            Request(self.command, self.path, {k.lower(): v for k, v in self.headers.items()}, body)
+            Request(
+                self.command,
+                self.path,
+                {k.lower(): v for k, v in self.headers.items()},
+                body,
+                time.monotonic(),
+            )
         )
         return body
 
@@ -245,12 +260,19 @@ class _Handler(BaseHTTPRequestHandler):
         self.server.responses.append((text, pcm))
         piece = 4800  # 0.1 s of audio
 
+        number = len(self.server.responses)
+        fraction, hold_s = self.server.paced_pauses.pop(number, (2.0, 0.0))
+
         def pieces() -> Iterator[bytes]:
             started = time.monotonic()
             time.sleep(self.server.first_byte_s)
+            held = 0.0
             for start in range(0, len(pcm), piece):
+                if not held and start >= fraction * len(pcm):
+                    held = hold_s  # the server stops sending for a while, then catches up
+                    time.sleep(held)
                 due = started + self.server.first_byte_s + start / 48_000 / self.server.pace
-                time.sleep(max(0.0, due - time.monotonic()))
+                time.sleep(max(0.0, due + held - time.monotonic()))
                 yield pcm[start : start + piece]
 
         self._chunked("audio/pcm", pieces())
