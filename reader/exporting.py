@@ -128,7 +128,14 @@ class Export:
         if self.subtitles is not None:
             starts = refine(reading.timeline.marks(), self._saver.envelope)
             rate = reading.audio_format.sample_rate
-            found = cues(starts, reading.sentences, self._text, reading.delivered_frames, rate)
+            found = cues(
+                starts,
+                reading.sentences,
+                self._text,
+                reading.delivered_frames,
+                rate,
+                words=reading.timeline.word_marks(),
+            )
             try:
                 write_subtitles(self.subtitles, found)
             except ExportError as error:

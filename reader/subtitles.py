@@ -144,11 +144,18 @@ def _running_argmax(values: np.ndarray) -> np.ndarray:
     return out
 
 
+# A cue longer than this is cut into lines' worth where word timings allow.
+LINE_CHARS = 42
+
+
 @dataclass(frozen=True, slots=True)
 class Cue:
     start_s: float
     end_s: float
     text: str
+    # Where each word after the first begins (seconds), from the provider's timings;
+    # WebVTT shows them as karaoke-style timestamps inside the cue.
+    word_starts_s: tuple[float, ...] = ()
 
 
 def cues(
@@ -157,8 +164,18 @@ def cues(
     original: str,
     total_frames: int,
     sample_rate: int,
+    words: Sequence[tuple[int, int]] = (),
 ) -> list[Cue]:
-    """One cue per sentence, from its start to the next one's, showing the original text."""
+    """One cue per sentence, from its start to the next one's, showing the original text.
+
+    With `words` ((sentence, frame) of each timed word), a sentence longer than a line
+    is cut at word starts into cues of a line each, and every cue knows its words'
+    times; when the words heard do not match the words shown one for one (a dictionary
+    entry changed them), the sentence keeps one cue.
+    """
+    timed: dict[int, list[int]] = {}
+    for sentence, frame in words:
+        timed.setdefault(sentence, []).append(frame)
     found = []
     for position, (sentence, frame) in enumerate(starts):
         end = starts[position + 1][1] if position + 1 < len(starts) else total_frames
@@ -166,7 +183,41 @@ def cues(
             continue
         item = sentences[sentence]
         text = " ".join(original[item.start : item.end].split()) or item.text
-        found.append(Cue(frame / sample_rate, end / sample_rate, text))
+        word_frames = timed.get(sentence, [])
+        if len(word_frames) == len(text.split()) > 1:
+            found.extend(_line_cues(text.split(), word_frames, frame, end, sample_rate))
+        else:
+            found.append(Cue(frame / sample_rate, end / sample_rate, text))
+    return found
+
+
+def _line_cues(
+    shown: list[str], word_frames: list[int], start: int, end: int, rate: int
+) -> list[Cue]:
+    """The sentence's words in cues of at most a line each, timed by their words."""
+    lines: list[list[int]] = [[]]
+    length = 0
+    for index, word in enumerate(shown):
+        if lines[-1] and length + 1 + len(word) > LINE_CHARS:
+            lines.append([])
+            length = 0
+        length += (1 if lines[-1] else 0) + len(word)
+        lines[-1].append(index)
+    frames = [min(max(f, start), end) for f in word_frames]
+    found = []
+    for number, line in enumerate(lines):
+        begin = start if number == 0 else frames[line[0]]
+        finish = frames[lines[number + 1][0]] if number + 1 < len(lines) else end
+        if finish <= begin:
+            continue
+        found.append(
+            Cue(
+                begin / rate,
+                finish / rate,
+                " ".join(shown[i] for i in line),
+                tuple(frames[i] / rate for i in line[1:]),
+            )
+        )
     return found
 
 
@@ -180,13 +231,31 @@ def _clock(seconds: float, separator: str) -> str:
 
 def render(found: Sequence[Cue], kind: str) -> str:
     if kind == "vtt":
-        blocks = [f"{_clock(c.start_s, '.')} --> {_clock(c.end_s, '.')}\n{c.text}" for c in found]
+        blocks = [
+            f"{_clock(c.start_s, '.')} --> {_clock(c.end_s, '.')}\n{_vtt_text(c)}" for c in found
+        ]
         return "WEBVTT\n\n" + "\n\n".join(blocks) + "\n"
     blocks = [
         f"{n}\n{_clock(c.start_s, ',')} --> {_clock(c.end_s, ',')}\n{c.text}"
         for n, c in enumerate(found, 1)
     ]
     return "\n\n".join(blocks) + "\n"
+
+
+def _vtt_text(cue: Cue) -> str:
+    """The cue's text, with each timed word's start as a WebVTT timestamp before it."""
+    text = _vtt_escape(cue.text)
+    if not cue.word_starts_s:
+        return text
+    first, *rest = text.split(" ")
+    if len(rest) != len(cue.word_starts_s):
+        return text
+    timed = [f"<{_clock(at, '.')}>{word}" for at, word in zip(cue.word_starts_s, rest, strict=True)]
+    return " ".join([first, *timed])
+
+
+def _vtt_escape(text: str) -> str:
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
 def subtitle_kind(path: Path) -> str:

@@ -34,6 +34,9 @@ class Timeline:
         self._chunk_start = 0
         self._next = 0  # index into the current chunk's sentences still to be marked
         self._timed = False  # the current chunk's marks come from provider timings
+        # (sentence, frame) of each spoken word's start, where the provider times words
+        # (or characters: only those that begin a word are kept), for word-level cues.
+        self._words: list[tuple[int, int]] = []
 
     def begin_chunk(self, chunk: Chunk, start_frame: int) -> None:
         self._chunk = chunk
@@ -49,7 +52,15 @@ class Timeline:
         if chunk is None:
             return
         self._timed = self._timed or bool(timings)
+        text = chunk.text
         for timing in timings:
+            at = timing.char_offset
+            if (
+                0 <= at < len(text)
+                and not text[at].isspace()
+                and (at == 0 or text[at - 1].isspace())
+            ):
+                self._words.append((chunk.sentence_at(at), self._chunk_start + timing.frame))
             while (
                 self._next < len(chunk.sentences) and chunk.starts[self._next] <= timing.char_offset
             ):
@@ -116,6 +127,11 @@ class Timeline:
             )
         )
 
+    def word_marks(self) -> list[tuple[int, int]]:
+        """(sentence, frame) where each timed word begins, in play order (empty when the
+        provider gives no timings)."""
+        return list(self._words)
+
     def _mark(self, frame: int, sentence: int, exact: bool = False) -> None:
         if self._frames and frame < self._frames[-1]:
             frame = self._frames[-1]  # marks never go backwards
@@ -162,3 +178,7 @@ class Timeline:
             if marked == sentence:
                 return frame
         return None
+
+
+def _starts_word(text: str, at: int) -> bool:
+    return 0 <= at < len(text) and not text[at].isspace() and (at == 0 or text[at - 1].isspace())

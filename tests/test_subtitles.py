@@ -10,9 +10,9 @@ import numpy as np
 import pytest
 import soundfile
 
-from reader.subtitles import Cue, Envelope, refine, render
+from reader.subtitles import LINE_CHARS, Cue, Envelope, cues, refine, render
 from reader.text import split_sentences
-from tests.helpers.cli import speak
+from tests.helpers.cli import reader, speak
 from tests.helpers.fake_server import FakeSpeechServer
 
 RATE = 24_000
@@ -118,3 +118,61 @@ def test_subtitles_that_cannot_be_written_say_where_and_leave_nothing(tmp_path) 
         write_subtitles(target, [Cue(0, 1, "One.")])
     write_subtitles(tmp_path / "x.vtt", [Cue(0, 1, "One.")])
     assert [p.name for p in tmp_path.iterdir()] == ["x.vtt"]  # no temporary left beside it
+
+
+LONG = (
+    "Where a voice tells when each word begins, a sentence too long for one line of "
+    "subtitles is cut into lines at its words, and each line shows when it is said."
+)
+
+
+def test_timed_words_cut_a_long_sentence_into_lines() -> None:
+    sentences = split_sentences(LONG)
+    words = LONG.split()
+    frames = [i * 6000 for i in range(len(words))]  # a word every 0.25 s
+    found = cues([(0, 0)], sentences, LONG, len(words) * 6000, RATE, words=[(0, f) for f in frames])
+    assert len(found) > 2
+    assert all(len(cue.text) <= LINE_CHARS for cue in found)
+    assert " ".join(cue.text for cue in found) == LONG
+    assert found[0].start_s == 0 and found[-1].end_s == len(words) * 0.25
+    for before, after in zip(found, found[1:], strict=False):
+        assert before.end_s == after.start_s  # back to back, each from its first word
+        first_word = len(" ".join(c.text for c in found[: found.index(after)]).split())
+        assert after.start_s == first_word * 0.25
+    vtt = render(found, "vtt")
+    assert "Where <00:00:00.250>a <00:00:00.500>voice" in vtt
+    srt = render(found, "srt")
+    assert "<" not in srt  # SRT has no word timestamps
+
+
+def test_words_that_do_not_match_the_text_keep_one_cue_per_sentence() -> None:
+    sentences = split_sentences(LONG)
+    frames = [(0, i * 6000) for i in range(5)]  # a dictionary changed what was said
+    found = cues([(0, 0)], sentences, LONG, 200_000, RATE, words=frames)
+    assert [cue.text for cue in found] == [LONG]
+
+
+def test_the_offline_voice_times_its_words_into_the_subtitles(tmp_path) -> None:
+    out, subtitles = tmp_path / "words.wav", tmp_path / "words.vtt"
+    text = f"{LONG} A short one ends it."
+    result = reader(
+        "speak", "-p", "offline", "--no-play", "-o", str(out), "--subtitles", str(subtitles), text
+    )
+    assert result.returncode == 0, result.stderr
+    vtt = subtitles.read_text(encoding="utf-8")
+    timed_cues = cue_starts(subtitles)
+    assert len(timed_cues) > len(split_sentences(text))  # the long sentence became lines
+    assert timed_cues == sorted(timed_cues)
+    stamps = [
+        sum(float(p) * m for p, m in zip(t.split(":"), (3600, 60, 1), strict=True))
+        for t in re.findall(r"<(\d\d:\d\d:\d\d\.\d{3})>", vtt)
+    ]
+    assert len(stamps) >= len(LONG.split()) - 4  # (nearly) every word has its time
+    assert stamps == sorted(stamps)
+    duration = soundfile.info(out).duration
+    assert stamps[-1] < duration and timed_cues[-1] < duration
+    # Each line starts where the voice starts its first word: sound within 100 ms after.
+    audio, rate = soundfile.read(out, dtype="int16")
+    for start in timed_cues[1:]:
+        window = np.abs(audio[int(start * rate) : int((start + 0.1) * rate)])
+        assert window.max(initial=0) > 500, start
