@@ -37,12 +37,14 @@ class Timeline:
         # (sentence, frame) of each spoken word's start, where the provider times words
         # (or characters: only those that begin a word are kept), for word-level cues.
         self._words: list[tuple[int, int]] = []
+        self._last_word = -1  # the current chunk's last timed word (a char offset)
 
     def begin_chunk(self, chunk: Chunk, start_frame: int) -> None:
         self._chunk = chunk
         self._chunk_start = start_frame
         self._next = 0
         self._timed = False
+        self._last_word = -1
         self._mark(start_frame, chunk.sentences[0], exact=True)
         self._next = 1
 
@@ -55,11 +57,8 @@ class Timeline:
         text = chunk.text
         for timing in timings:
             at = timing.char_offset
-            if (
-                0 <= at < len(text)
-                and not text[at].isspace()
-                and (at == 0 or text[at - 1].isspace())
-            ):
+            if at > self._last_word and _starts_word(text, at):
+                self._last_word = at  # a voice may time a word twice (its sentence too)
                 self._words.append((chunk.sentence_at(at), self._chunk_start + timing.frame))
             while (
                 self._next < len(chunk.sentences) and chunk.starts[self._next] <= timing.char_offset

@@ -32,6 +32,9 @@ _CONNECT_S = 10.0
 _MAX_ERROR_BODY = 64 * 1024
 
 
+_KEEPALIVE_S = 300.0
+
+
 class HttpApi:
     """A provider's server: base URL, auth headers, and one httpx.Client kept alive so a
     reading opens no new connection after its first request."""
@@ -55,6 +58,11 @@ class HttpApi:
             timeout=httpx.Timeout(stall_s, connect=_CONNECT_S),
             verify=True,  # always: keys travel on these connections
             follow_redirects=False,  # a redirect could carry the key to another host
+            # A long chunk plays for minutes before the next request: httpx's default
+            # (5 s) would close the idle connection and pay a new TCP and TLS handshake
+            # per request. A connection the server has closed meanwhile is noticed and
+            # replaced before it is used.
+            limits=httpx.Limits(keepalive_expiry=_KEEPALIVE_S),
         )
 
     def close(self) -> None:

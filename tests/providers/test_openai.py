@@ -355,3 +355,22 @@ def test_a_keyless_server_works_when_the_keyring_is_unusable(server, tmp_path) -
     assert "Going on without a key" in lines[0]
     assert np.array_equal(written(out), server.sent_pcm(TEXT))
     assert all("authorization" not in r.headers for r in server.requests)
+
+
+def test_requests_minutes_apart_reuse_one_connection(server) -> None:
+    # A long chunk plays for minutes before the next is asked for; the connection must
+    # still be there (httpx's default drops it after 5 idle seconds).
+    from reader.providers.base import CancelToken, SpeechRequest
+    from reader.providers.http import HttpApi
+    from reader.providers.openai import OpenAISpeech
+
+    api = HttpApi("The server", "openai-compatible", server.url)
+    provider = OpenAISpeech(api, "openai-compatible", "The server", compatible=True)
+    try:
+        for text in ("The first request.", "The second, after a pause."):
+            list(provider.stream(SpeechRequest(text, "af_heart", "tts-1"), CancelToken()))
+            time.sleep(6)
+    finally:
+        provider.close()
+    assert len([r for r in server.requests if r.method == "POST"]) == 2
+    assert server.connections == 1
