@@ -12,7 +12,7 @@ from typing import Any
 
 import numpy as np
 
-from bench import cpu, export_memory, first_audio, gui, peers, smoothness, stop
+from bench import cpu, export_memory, first_audio, gil, gui, peers, smoothness, stop
 from reader.providers.registry import Registry
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -60,6 +60,8 @@ def main() -> None:
     # This VM's noise moves a single window by ±3 ms/s: report the median of three.
     cpu_runs = sorted(cpu.measure(skip_s=8, window_s=20) for _ in range(3))
     cpu_ms = cpu_runs[1]
+    print("dropouts while another thread holds the GIL for 100 ms every second (30 s)…", flush=True)
+    held = gil.run(30)
     print("peak memory exporting about an hour of audio…", flush=True)
     memory = export_memory.run()
     print("cold start to a visible window (5 trials)…", flush=True)
@@ -97,6 +99,15 @@ def main() -> None:
             f"{cpu_ms:.1f} ms per audio second (runs {cpu_runs[0]:.1f}–{cpu_runs[2]:.1f})",
             "≤ 12 ms",
             "yes" if cpu_ms <= 12 else "**no**",
+        ),
+        (
+            f"Dropouts while another thread holds the GIL ({held['holds']} holds of "
+            f"{held['hold_ms_median']:.0f} ms, longest {held['hold_ms_max']:.0f} ms): "
+            "underruns counted / silences heard",
+            f"{held['underruns']} / {held['silences']}"
+            + (f" (longest {held['longest_silence_ms']:.0f} ms)" if held["silences"] else ""),
+            "0",
+            "yes" if held["underruns"] == 0 and held["silences"] == 0 else "**no**",
         ),
         (
             f"Peak RSS, `reader speak --no-play -o x.opus`, {memory['audio_min']:.0f} min of "

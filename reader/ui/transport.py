@@ -51,7 +51,11 @@ class Transport(QWidget):
     def show_state(self, state: str) -> None:
         """A reading's State value ("playing", "paused", "finished"…)."""
         active = state in ACTIVE_STATES
-        self.play_button.setText("Resume" if state == "paused" else "Pause" if active else "Play")
+        # While the text is prepared there is nothing to pause or skip yet: the button
+        # cancels (MainWindow._play_or_pause).
+        preparing = state == "preparing"
+        label = "Resume" if state == "paused" else "Cancel" if preparing else "Pause"
+        self.play_button.setText(label if active else "Play")
         self.stop_button.setEnabled(active)
         for action in self._actions.transport():
-            action.setEnabled(active)
+            action.setEnabled(active and (action is self._actions.stop or not preparing))

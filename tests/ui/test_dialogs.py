@@ -181,6 +181,7 @@ def test_a_long_text_is_prepared_while_the_window_keeps_working(qtbot, app, tmp_
     window.read(TEXT)
     assert window.status.text() == "Preparing the text…"
     assert window.text.isReadOnly() and window.stop_button.isEnabled()
+    assert window.play_button.text() == "Cancel" and not window.next_action.isEnabled()
     qtbot.keyClick(window.text, Qt.Key.Key_End)  # the window still answers the keyboard
     qtbot.wait(100)
     assert not gate.is_set() and app.player.reading is None
