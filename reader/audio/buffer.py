@@ -17,7 +17,8 @@ class PlaybackBuffer:
 
     Only `collections.deque` operations cross threads (atomic in CPython) plus integer
     counters that each side alone writes: the producer `pushed_frames`, the callback
-    `played_frames` and `underruns`. The callback holds no lock and makes no array.
+    `played_frames`, `underruns` and `device_underflows`. The callback holds no lock
+    and makes no array.
 
     Played blocks stay in a short history so that, after the stream is aborted for a
     pause, what the device had taken but not yet sounded can be put back (`rewind`).
@@ -32,6 +33,9 @@ class PlaybackBuffer:
         self.pushed_frames = 0
         self.played_frames = 0
         self.underruns = 0
+        # Times the sound card itself ran dry, as it reports: a callback that could not
+        # run in time (another thread held the GIL too long) is not an underrun above.
+        self.device_underflows = 0
         self.ended = False
 
     # -- producer side ------------------------------------------------------------------

@@ -153,6 +153,8 @@ class DeviceOutput:
     def _callback(self, outdata: np.ndarray, frames: int, timing: Any, status: Any) -> None:
         buffer = self._buffer
         self._last_callback = (buffer.played_frames, timing.outputBufferDacTime)
+        if status.output_underflow:
+            buffer.device_underflows += 1
         buffer.read_into(outdata)
         if buffer.drained():
             self._tail_frames += frames
