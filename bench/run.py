@@ -232,6 +232,9 @@ def smoothness_rows(runs: list[dict[str, Any]]) -> list[tuple[str, str, str, str
             what += f", the server pausing {run['pause_s']:.0f} s mid-stream"
         silent = run["gaps"] == 0
         start = run["start_gaps_ms"]
+        # Where the silences fell (seconds after the first sound), to find their cause.
+        later = [at for at in run["gaps_at_s"] if at > 5][:5]
+        where = f" (at {', '.join(f'{at:.0f}' for at in later)} s)" if later else ""
         at_start = (
             f"; at the start (first sentence): {len(start)}, longest {max(start):.0f} ms"
             if start
@@ -241,7 +244,7 @@ def smoothness_rows(runs: list[dict[str, Any]]) -> list[tuple[str, str, str, str
             (
                 f"Smoothness at real speed, heard at the sink: {what}",
                 f"{run['underruns']} underruns; silences ≥ 5 ms after the first sentence: "
-                f"{run['gaps']}, longest {run['longest_gap_ms']:.0f} ms{at_start}",
+                f"{run['gaps']}, longest {run['longest_gap_ms']:.0f} ms{where}{at_start}",
                 "no silence at joins",
                 "yes" if silent else "**no**",
             )
