@@ -60,7 +60,8 @@ class Reading:
     """Reads `text` aloud (and/or into `on_audio`) on its own threads.
 
     Fetch workers stream chunks from the provider ahead of playback, up to `lookahead_s`
-    of audio and `provider.concurrency` requests at once. A pump thread moves audio in
+    of audio (else what `pace` learned the endpoint needs) and `provider.concurrency`
+    requests at once. A pump thread moves audio in
     order into the playback, which starts the device on the first audio, and reports
     through `on_event` (called from engine threads; keep it quick and thread-safe).
     """
@@ -94,16 +95,14 @@ class Reading:
         self._on_event = on_event
         self._on_audio = on_audio
         self._start_sentence = min(max(0, start_sentence), len(self.sentences) - 1)
-        # A fixed look-ahead when given; else learned from the endpoint's answers.
-        self._lookahead_s = lookahead_s
-        self._pace = pace or EndpointPace()
         self._max_queued_s = max_queued_s
         fmt = provider.audio_format(voicing.model)
         self._playback = Playback(output, fmt)
         self.timeline = Timeline(fmt.sample_rate, voicing.speed)
         self._controls: queue.Queue[tuple[str, int]] = queue.Queue()
         self._stop_requested = threading.Event()
-        self._fetcher = Fetcher(provider, voicing, self._emit, cache, tally, self._pace)
+        # A fixed look-ahead when given; else learned from the endpoint's answers (pace).
+        self._fetcher = Fetcher(provider, voicing, self._emit, cache, tally, pace, lookahead_s)
         self._slots: list[ChunkSlot] = []
         self._planner = Planner(self.sentences, lambda: provider.max_chars(voicing.model), pauses)
         self._audio_in_pass = False
@@ -425,10 +424,5 @@ class Reading:
             finer = self._planner.one_sentence_each(self._slots, self._current_slot)
             if finer is not None:
                 self._slots = finer
-        frames, fixed, pace = self._playback.format.frames, self._lookahead_s, self._pace
-
-        def lookahead(chars: int) -> int:
-            return frames(fixed if fixed is not None else pace.lookahead_s(chars))
-
         queued = self._playback.queued_frames()
-        self._fetcher.schedule(self._slots, self._current_slot, queued, lookahead)
+        self._fetcher.schedule(self._slots, self._current_slot, queued)

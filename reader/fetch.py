@@ -102,9 +102,11 @@ class Fetcher:
         cache: AudioCache | None = None,
         tally: Tally | None = None,
         pace: EndpointPace | None = None,
+        lookahead_s: float | None = None,
     ) -> None:
         self._provider = provider
         self._pace = pace or EndpointPace()
+        self._fixed_lookahead_s = lookahead_s  # overrides the pace's when given
         self._tally = tally
         self._voicing = voicing
         self._emit = on_event
@@ -132,12 +134,10 @@ class Fetcher:
             worker.join(timeout)
         self._workers = [w for w in self._workers if w.is_alive()]
 
-    def schedule(
-        self, slots: list[ChunkSlot], current: int, queued: int, lookahead: Callable[[int], int]
-    ) -> None:
-        """Start requests ahead of playback: within the concurrency limit and the
-        look-ahead (frames to hold before asking for a chunk of so many characters),
-        always including the chunk being played and the next one."""
+    def schedule(self, slots: list[ChunkSlot], current: int, queued: int) -> None:
+        """Start requests ahead of playback (`queued` frames are waiting to be played):
+        within the concurrency limit and the look-ahead, always including the chunk
+        being played and the next one."""
         in_flight, ahead = 0, queued
         for index in range(current, len(slots)):
             slot = slots[index]
@@ -152,10 +152,17 @@ class Fetcher:
                 continue
             if in_flight >= self._provider.concurrency:
                 break
-            if index > current + 1 and ahead >= lookahead(len(slot.chunk.text)):
+            if index > current + 1 and ahead >= self._lookahead_frames(slot):
                 break
             self._launch(slot)
             in_flight += 1
+
+    def _lookahead_frames(self, slot: ChunkSlot) -> int:
+        """Audio (frames) to hold fetched before asking for `slot`'s chunk."""
+        seconds = self._fixed_lookahead_s
+        if seconds is None:
+            seconds = self._pace.lookahead_s(len(slot.chunk.text))
+        return round(seconds * self._rate(slot))
 
     def _launch(self, slot: ChunkSlot) -> None:
         slot.started = True
