@@ -148,7 +148,7 @@ class Player(QObject):
             )
 
         self.state_changed.emit(PREPARING)
-        self._preparer.run(str(self._request), prepare)
+        self._preparer.run(str(self._request), prepare, "Preparing the text")
 
     @Slot(str, object, object)
     def _on_prepared(self, tag: str, reading: object, error: object) -> None:

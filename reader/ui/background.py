@@ -35,16 +35,20 @@ class Background(QObject):
 
     finished = Signal(str, object, object)
 
-    def run(self, tag: str, work: Callable[[], object]) -> None:
-        threading.Thread(target=self._call, args=(tag, work), name=f"bg-{tag}", daemon=True).start()
+    def run(self, tag: str, work: Callable[[], object], doing: str) -> None:
+        """Call `work` on a worker thread; `doing` names it in an unexpected failure's
+        message ("Saving the key" → "Saving the key failed: …")."""
+        threading.Thread(
+            target=self._call, args=(tag, work, doing), name=f"bg-{tag}", daemon=True
+        ).start()
 
-    def _call(self, tag: str, work: Callable[[], object]) -> None:
+    def _call(self, tag: str, work: Callable[[], object], doing: str) -> None:
         try:
             result: object = work()
             error: ReaderError | None = None
         except ReaderError as problem:
             result, error = None, problem
         except Exception as problem:  # an odd answer must not kill the thread silently
-            log.exception("%s failed", tag)
-            result, error = None, ReaderError(f"{tag} failed: {problem}")
+            log.exception("%s failed", doing)
+            result, error = None, ReaderError(f"{doing} failed: {problem}")
         emit_from_worker(self.finished, tag, result, error)

@@ -192,7 +192,9 @@ class ExportDialog(QDialog):
         self.status.setText("Preparing the text…")
         # Preparing a long text takes a while; the dialog keeps drawing meanwhile.
         self._worker.run(
-            "export", lambda: Export(readings, text, provider, voicing, audio, subtitles)
+            "export",
+            lambda: Export(readings, text, provider, voicing, audio, subtitles),
+            "Preparing the export",
         )
 
     def _begin(self, export: Export) -> None:
@@ -281,7 +283,7 @@ class ExportDialog(QDialog):
             return readings.estimate(reading, provider, voicing.model)
 
         self.cost.setText("Counting what the export will synthesize…")
-        self._worker.run(f"cost-{self._cost_request}", estimate)
+        self._worker.run(f"cost-{self._cost_request}", estimate, "Counting the characters")
 
     @Slot(str, object, object)
     def _on_worker(self, tag: str, result: object, error: object) -> None:

@@ -111,7 +111,7 @@ class KeysPage(QWidget):
         def look() -> list[str]:
             return [describe_source(store.get(provider, url)) for provider, url in places]
 
-        self._background.run("look up keys", look)
+        self._background.run("look up keys", look, "Looking up the keys")
 
     def save_key(self, key: str) -> None:
         """Save `key` for the selected row (what "Set key…" does once a key is typed)."""
@@ -124,7 +124,7 @@ class KeysPage(QWidget):
         def save() -> None:
             store.save(provider, key, base_url)
 
-        self._background.run("save the key", save)
+        self._background.run("save the key", save, "Saving the key")
 
     @Slot()
     def _ask_for_key(self) -> None:
@@ -152,7 +152,7 @@ class KeysPage(QWidget):
         def remove() -> bool:
             return store.delete(provider, base_url)
 
-        self._background.run("remove the key", remove)
+        self._background.run("remove the key", remove, "Removing the key")
 
     def _selected(self) -> _Place | None:
         row = self.table.currentRow()

@@ -187,7 +187,9 @@ class ServersPage(QWidget):
         self.list.setCurrentRow(row)
         store = self._store
         if key and store is not None:
-            self._background.run("save the key", lambda: store.save(kind, key, url))
+            self._background.run(
+                "save the key", lambda: store.save(kind, key, url), "Saving the key"
+            )
         elif key:
             self.status.setText("The server is saved, but not its key: no keyring is open.")
         else:
@@ -227,7 +229,7 @@ class ServersPage(QWidget):
                 registry.close()
             return f"Connected to {host_of(url)}: {len(models)} models, {len(voices)} voices."
 
-        self._background.run("test", probe)
+        self._background.run("test", probe, "Testing the connection")
 
     @Slot(str, object, object)
     def _on_finished(self, tag: str, result: Any, error: ReaderError | None) -> None:

@@ -87,8 +87,8 @@ class SettingsDialog(QDialog):
         layout.addWidget(buttons)
         self._background = Background(self)
         self._background.finished.connect(self._on_finished)
-        self._background.run("devices", devices)
-        self._background.run("cache size", cache.size)
+        self._background.run("devices", devices, "Listing the audio devices")
+        self._background.run("cache size", cache.size, "Measuring the cache")
 
     def show_page(self, page: str) -> None:
         self.tabs.setCurrentIndex(PAGES.index(page) if page in PAGES else 0)
@@ -179,7 +179,7 @@ class SettingsDialog(QDialog):
     def _clear_cache(self) -> None:
         self.clear_cache.setEnabled(False)
         self.cache_info.setText("Clearing…")
-        self._background.run("clear cache", self._cache.clear)
+        self._background.run("clear cache", self._cache.clear, "Clearing the cache")
 
     @Slot(str, object, object)
     def _on_finished(self, tag: str, result: Any, error: ReaderError | None) -> None:

@@ -23,12 +23,15 @@ def test_the_result_and_the_error_arrive_on_the_gui_thread(qtbot) -> None:
     def fails() -> object:
         raise ReaderError("The server is down.")
 
-    background.run("sum", lambda: sum(range(10)))
-    background.run("fails", fails)
-    qtbot.waitUntil(lambda: len(seen) == 2, timeout=5000)
+    background.run("sum", lambda: sum(range(10)), "Adding up")
+    background.run("fails", fails, "Failing")
+    background.run("odd", lambda: 1 / 0, "Dividing")
+    qtbot.waitUntil(lambda: len(seen) == 3, timeout=5000)
     answers = {tag: (result, str(error) if error else None, on) for tag, result, error, on in seen}
     assert answers["sum"] == (45, None, "MainThread")
     assert answers["fails"] == (None, "The server is down.", "MainThread")
+    # An unexpected error is one line that says what was being done.
+    assert answers["odd"] == (None, "Dividing failed: division by zero", "MainThread")
 
 
 def test_an_answer_for_a_deleted_object_is_dropped_quietly() -> None:
