@@ -10,13 +10,18 @@ import numpy as np
 
 from reader.audio.buffer import PlaybackBuffer
 from reader.audio.format import AudioFormat, Pcm
-from reader.audio.output import Output, OutputFactory
+from reader.audio.output import CALLBACK_FRAMES, Output, OutputFactory
 from reader.errors import AudioOutputError
 
 # The longest the first audio waits for enough to fill the device buffer; a gap early in
 # a slow trickle is better than holding back speech that has arrived.
 PREFILL_DEADLINE_S = 0.25
 
+# A first audio arriving slower than this (x real time) is a trickle: the device starts
+# with this much more in hand, at most this much later.
+TRICKLE_RATE = 1.5
+TRICKLE_MARGIN_FRAMES = 2 * CALLBACK_FRAMES
+TRICKLE_MARGIN_S = 0.1
 
 # The device's own pace shows after this long (seconds since it started).
 _STEADY_AFTER_S = 0.5
@@ -39,6 +44,7 @@ class Playback:
         self.paused = False
         self._closed = False
         self._first_audio_at: float | None = None
+        self._first_audio_frames = 0
         # When the device started, and how much had been played before.
         self._device_start: tuple[float, int] | None = None
         self._written = 0
@@ -92,10 +98,15 @@ class Playback:
             now = time.monotonic()
             if self._first_audio_at is None:
                 self._first_audio_at = now
+                self._first_audio_frames = self.delivered_frames
             output = self._output
             if output is not None and not force:
-                short = self.buffer.queued_frames() < output.prefill_frames
-                if short and now - self._first_audio_at < PREFILL_DEADLINE_S:
+                needed, deadline = output.prefill_frames, PREFILL_DEADLINE_S
+                if self._trickling(now):
+                    needed += TRICKLE_MARGIN_FRAMES
+                    deadline += TRICKLE_MARGIN_S
+                waited = now - self._first_audio_at
+                if self.buffer.queued_frames() < needed and waited < deadline:
                     return False
             if output is not None:
                 if self.paused:
@@ -107,6 +118,16 @@ class Playback:
             self.started = True
             self._device_start = (now, self.buffer.played_frames)
             return True
+
+    def _trickling(self, now: float) -> bool:
+        """Whether the first audio arrives barely faster than it plays: then, right after
+        the opening burst, the device asks for more before it has come."""
+        assert self._first_audio_at is not None
+        waited = now - self._first_audio_at
+        arrived = self.delivered_frames - self._first_audio_frames
+        if waited < 0.05 or not arrived:
+            return False
+        return arrived / waited < TRICKLE_RATE * self.format.sample_rate
 
     def wait_until_finished(self, timeout: float) -> bool:
         """True once every sample was heard (at once without a device)."""
