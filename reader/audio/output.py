@@ -15,6 +15,8 @@ from reader.errors import AudioOutputError
 # The device buffer: long enough to ride out another thread holding the GIL for 100 ms,
 # short enough that pause and seek feel immediate (DESIGN.md §6).
 DEVICE_LATENCY_S = 0.2
+# Silence kept going after the end has reached the DAC (seconds), for clock jitter.
+_DRAIN_MARGIN_S = 0.05
 # Frames per callback: fewer, larger callbacks cost less CPU per second of audio.
 CALLBACK_FRAMES = 1024
 
@@ -106,6 +108,7 @@ class DeviceOutput:
         self._last_callback: tuple[int, float] = (0, 0.0)
         self._tail_frames = 0
         self._drain_frames = 0
+        self._rate = float(fmt.sample_rate)
         # Guards the stream against being queried (pollers) while it is closed (the pump);
         # the audio callback never takes it.
         self._control = threading.Lock()
@@ -130,9 +133,13 @@ class DeviceOutput:
                 f"{error}. Choose another output device."
             ) from error
         # WORKAROUND: after CallbackStop, PortAudio's ALSA path (and so PulseAudio through
-        # it) stops without draining, and the last device buffer of speech is never heard.
-        # Silence is written behind the end until the real audio has been pushed out.
+        # it) stops without draining, and what the device still held is never heard.
+        # Silence is written behind the end until the end's DAC time has passed. Counting
+        # frames instead (the reported latency plus two periods) lost the last 50 ms on
+        # PulseAudio, whose own queue lies beyond the reported latency; the count stays
+        # as the rule for a host that reports no DAC times.
         self._drain_frames = int(self._stream.latency * fmt.sample_rate) + 2 * blocksize
+        self._end_dac = 0.0  # when the last real frame reaches the DAC, once known
         # Starting primes the whole host buffer in one burst: the reported latency plus two
         # callback periods (measured on ALSA and PulseAudio). Less audio than that at start
         # would put a gap of silence inside the first word.
@@ -155,10 +162,15 @@ class DeviceOutput:
         self._last_callback = (buffer.played_frames, timing.outputBufferDacTime)
         if status.output_underflow:
             buffer.device_underflows += 1
-        buffer.read_into(outdata)
+        copied = buffer.read_into(outdata)
         if buffer.drained():
+            if not self._tail_frames:
+                self._end_dac = timing.outputBufferDacTime + copied / self._rate
             self._tail_frames += frames
-            if self._tail_frames >= self._drain_frames:
+            if self._end_dac > 0 and timing.currentTime > 0:
+                if timing.currentTime >= self._end_dac + _DRAIN_MARGIN_S:
+                    raise self._sd.CallbackStop
+            elif self._tail_frames >= self._drain_frames:
                 raise self._sd.CallbackStop
 
     def start(self) -> None:
