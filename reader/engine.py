@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import logging
-import math
 import queue
 import threading
 import time
@@ -425,6 +424,5 @@ class Reading:
             finer = self._planner.one_sentence_each(self._slots, self._current_slot)
             if finer is not None:
                 self._slots = finer
-        playback = self._playback
-        drain = playback.drain_speed() if playback.has_device else math.inf
-        self._fetcher.schedule(self._slots, self._current_slot, playback.queued_frames(), drain)
+        queued = self._playback.queued_frames()
+        self._fetcher.schedule(self._slots, self._current_slot, queued)

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import contextlib
 import logging
-import math
 import queue
 import threading
 import time
@@ -21,22 +20,13 @@ from reader.errors import (
     StreamBroken,
 )
 from reader.events import Event, Retrying, Voicing
-from reader.pace import SAFETY, EndpointPace
+from reader.pace import EndpointPace
 from reader.providers.base import AudioChunk, CancelToken, Provider, SpeechRequest
 from reader.text import Chunk
 
 log = logging.getLogger(__name__)
 
 _RETRIES = 3
-
-# Until an endpoint has answered, its audio per character of text is taken to be this
-# (at speed 1): on the short side of speech (17 characters a second), so an estimate of
-# what a streaming chunk still holds errs toward asking for the next one early.
-_SECONDS_PER_CHAR = 0.06
-# A first answer this slow (seconds) is common enough over the internet to plan for.
-_SLOW_WAIT_S = 1.0
-# A stream's own delivery rate is trusted after this long (seconds since its first audio).
-_RATE_WINDOW_S = 0.25
 
 # Failures that say nothing about the request itself: sent again, it may well succeed.
 TRANSIENT = (ProviderUnavailable, RateLimited, ConnectionDropped)
@@ -144,17 +134,11 @@ class Fetcher:
             worker.join(timeout)
         self._workers = [w for w in self._workers if w.is_alive()]
 
-    def schedule(
-        self, slots: list[ChunkSlot], current: int, queued: int, drain: float = 1.0
-    ) -> None:
-        """Start requests ahead of playback (`queued` frames are waiting to be played,
-        taken at `drain` audio seconds per second; infinite for an export): the chunk
-        being played, and more within the concurrency limit and the look-ahead. A request
-        goes out beside one still streaming only when waiting for that one to end would
-        let the audio run dry: a request sent after the last one ended reuses its
-        connection, while one sent beside it opens another (a TLS handshake away)."""
+    def schedule(self, slots: list[ChunkSlot], current: int, queued: int) -> None:
+        """Start requests ahead of playback (`queued` frames are waiting to be played):
+        within the concurrency limit and the look-ahead, always including the chunk
+        being played and the next one."""
         in_flight, ahead = 0, queued
-        streaming: ChunkSlot | None = None
         for index in range(current, len(slots)):
             slot = slots[index]
             if slot.chunk.sentences[0] > self._frontier:
@@ -162,8 +146,6 @@ class Fetcher:
             if slot.started:
                 in_flight += not slot.done
                 ahead += slot.received_frames - slot.pushed_frames
-                if streaming is None and not slot.done:
-                    streaming = slot
         for index in range(current, len(slots)):
             slot = slots[index]
             if slot.started:
@@ -172,48 +154,8 @@ class Fetcher:
                 break
             if index > current + 1 and ahead >= self._lookahead_frames(slot):
                 break
-            if index > current and streaming is not None:
-                if self._may_wait_for(streaming, ahead, drain):
-                    break
             self._launch(slot)
             in_flight += 1
-            streaming = streaming or slot
-
-    def _may_wait_for(self, slot: ChunkSlot, ahead_frames: int, drain: float) -> bool:
-        """Whether the next request can wait until `slot`'s response has ended: the audio
-        in hand then must still outlast the next request's wait for its first audio, by
-        the pace's safety factor. Unknowns count against waiting, except before anything
-        at all has arrived: nothing is playing, so nothing can run dry before it does."""
-        if slot.attempt or drain == math.inf:
-            return False  # a retry, or an export: the sooner every request goes, the better
-        if slot.from_cache:
-            return True  # it ends at once
-        sample_rate = self._rate(slot)
-        now = time.monotonic()
-        requested_at = slot.requested_at or now  # its worker has not sent it yet
-        wait = self._pace.wait_s
-        if slot.first_at:
-            own = slot.first_at - requested_at
-            wait = own if wait is None else max(wait, own)
-        per_char = self._pace.seconds_per_char or _SECONDS_PER_CHAR / max(1.0, self._voicing.speed)
-        expected_frames = len(slot.chunk.text) * per_char * sample_rate
-        remaining_s = max(0.0, expected_frames - slot.received_frames) / sample_rate
-        ahead_s = ahead_frames / sample_rate
-        if wait is None:
-            # Nothing has come yet, so nothing plays: the choice can wait for the first
-            # answer, unless the chunk is too short to cover even a slowish next one.
-            return ahead_frames == 0 and remaining_s >= SAFETY * _SLOW_WAIT_S
-        rate = self._pace.rate
-        streamed_for = now - slot.first_at if slot.first_at else 0.0
-        if streamed_for >= _RATE_WINDOW_S and slot.received_frames:
-            rate = slot.received_frames / sample_rate / streamed_for
-        if rate is None:
-            # Hold the choice until the stream's rate shows, if the chunk covers that.
-            return ahead_s + remaining_s >= SAFETY * (wait + _RATE_WINDOW_S)
-        first_in = 0.0 if slot.first_at else max(0.0, requested_at + wait - now)
-        ends_in = first_in + remaining_s / rate
-        ahead_at_end = ahead_s + remaining_s - ends_in * drain
-        return ahead_at_end >= SAFETY * wait
 
     def _lookahead_frames(self, slot: ChunkSlot) -> int:
         """Audio (frames) to hold fetched before asking for `slot`'s chunk."""

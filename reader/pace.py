@@ -56,20 +56,6 @@ class EndpointPace:
     def measured(self) -> bool:
         return self._wait_s is not None
 
-    @property
-    def wait_s(self) -> float | None:
-        """The usual wait for a request's first audio, once one has answered."""
-        return self._wait_s
-
-    @property
-    def rate(self) -> float | None:
-        """Audio seconds streamed per wall-clock second, once a long enough one came."""
-        return self._rate
-
-    @property
-    def seconds_per_char(self) -> float | None:
-        return self._seconds_per_char
-
     def lookahead_s(self, chars: int) -> float:
         """Seconds of audio to hold fetched before requesting a chunk of `chars` characters.
 

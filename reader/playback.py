@@ -23,10 +23,6 @@ TRICKLE_RATE = 1.5
 TRICKLE_MARGIN_FRAMES = 2 * CALLBACK_FRAMES
 TRICKLE_MARGIN_S = 0.1
 
-# The device's own pace shows after this long (seconds since it started).
-_STEADY_AFTER_S = 0.5
-
-
 class Playback:
     """A reading's PlaybackBuffer and Output, or a frame count when there is no device.
 
@@ -45,8 +41,6 @@ class Playback:
         self._closed = False
         self._first_audio_at: float | None = None
         self._first_audio_frames = 0
-        # When the device started, and how much had been played before.
-        self._device_start: tuple[float, int] | None = None
         self._written = 0
         self._recent: deque[tuple[int, Pcm]] = deque(maxlen=64)
 
@@ -116,7 +110,6 @@ class Playback:
                 except Exception as error:
                     raise AudioOutputError(f"The audio output failed to start: {error}") from error
             self.started = True
-            self._device_start = (now, self.buffer.played_frames)
             return True
 
     def _trickling(self, now: float) -> bool:
@@ -141,7 +134,6 @@ class Playback:
                 self._output.pause()
             self.started = False
             self._first_audio_at = None
-            self._device_start = None
             self.buffer.clear()
 
     # -- control, from any thread -------------------------------------------------------
@@ -194,19 +186,3 @@ class Playback:
         # Early on, one callback's worth over a few ms overstates the speed; that only
         # costs a few extra wake-ups, while understating it would starve a fast consumer.
         return max(nominal, played / elapsed) if played and elapsed > 0 else nominal
-
-    def drain_speed(self) -> float:
-        """Audio seconds per second the device plays once going, leaving out the burst
-        it opens with (a whole device buffer at once, which makes the first moments look
-        several times faster than real time); real time until it has played a while."""
-        start = self._device_start
-        if start is None:
-            return 1.0
-        at, played_before = start
-        elapsed = time.monotonic() - at
-        if elapsed < _STEADY_AFTER_S:
-            return 1.0
-        output = self._output
-        burst = output.prefill_frames if output is not None else 0
-        played = self.buffer.played_frames - played_before - burst
-        return max(1.0, played / elapsed / self.format.sample_rate)
