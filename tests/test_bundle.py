@@ -3,6 +3,7 @@ as a person would run it: --version, an offline export, and the window on the di
 
 from __future__ import annotations
 
+import importlib.util
 import os
 import shutil
 import subprocess
@@ -99,3 +100,40 @@ def test_the_bundle_carries_no_unused_qt(bundle) -> None:
     assert not [name for name in names if name.startswith(("libgtk", "libX11", "libxcb."))]
     size_mb = sum(p.stat().st_size for p in bundle.rglob("*") if p.is_file() and not p.is_symlink())
     print(f"bundle: {size_mb / 1e6:.0f} MB")
+
+
+_SORT_NAMES = """
+import functools
+from PySide6.QtCore import QCollator, QLocale
+collator = QCollator(QLocale("de_DE"))
+collator.setNumericMode(True)
+names = ["Zebra", "file10", "\u00c4pfel", "file9", "apfel"]
+print(",".join(sorted(names, key=functools.cmp_to_key(collator.compare))))
+"""
+
+
+def test_the_cut_icu_data_still_sorts_names_as_people_do(tmp_path) -> None:
+    import PySide6
+
+    for tool in ("nm", "readelf", "icupkg", "gcc"):
+        require(shutil.which(tool) is not None, f"{tool} (scripts/system-packages test)")
+    spec = importlib.util.spec_from_file_location("icu_data", ROOT / "packaging" / "icu_data.py")
+    assert spec is not None and spec.loader is not None
+    icu_data = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(icu_data)
+    (whole,) = (Path(PySide6.__file__).parent / "Qt" / "lib").glob("libicudata.so.*")
+    cut = icu_data.trim(whole, tmp_path)
+    assert cut.name == whole.name
+    assert cut.stat().st_size < whole.stat().st_size / 4
+    # Preloaded, it stands in for Qt's own (same soname): what the bundle's Qt will see.
+    result = subprocess.run(
+        [sys.executable, "-c", _SORT_NAMES],
+        env={**os.environ, "LD_PRELOAD": str(cut)},
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode == 0, result.stderr
+    assert "collator" not in result.stderr.lower(), result.stderr
+    # Code-point order would be "Zebra,apfel,file10,file9,Äpfel".
+    assert result.stdout.strip() == "apfel,\u00c4pfel,file9,file10,Zebra"
