@@ -61,9 +61,9 @@ class Reading:
 
     Fetch workers stream chunks from the provider ahead of playback, up to `lookahead_s`
     of audio (else what `pace` learned the endpoint needs) and `provider.concurrency`
-    requests at once. A pump thread moves audio in
-    order into the playback, which starts the device on the first audio, and reports
-    through `on_event` (called from engine threads; keep it quick and thread-safe).
+    requests at once. A pump thread moves audio in order into the playback, which starts
+    the device on the first audio, and reports through `on_event` (called from engine
+    threads; keep it quick and thread-safe).
     """
 
     def __init__(

@@ -22,6 +22,10 @@ PREFILL_DEADLINE_S = 0.25
 TRICKLE_RATE = 1.5
 TRICKLE_MARGIN_FRAMES = 2 * CALLBACK_FRAMES
 TRICKLE_MARGIN_S = 0.1
+# The first audio's arrival rate is only judged over at least this long (seconds): over
+# less, one network read looks like any rate at all.
+_RATE_WINDOW_S = 0.05
+
 
 class Playback:
     """A reading's PlaybackBuffer and Output, or a frame count when there is no device.
@@ -118,7 +122,7 @@ class Playback:
         assert self._first_audio_at is not None
         waited = now - self._first_audio_at
         arrived = self.delivered_frames - self._first_audio_frames
-        if waited < 0.05 or not arrived:
+        if waited < _RATE_WINDOW_S or not arrived:
             return False
         return arrived / waited < TRICKLE_RATE * self.format.sample_rate
 
