@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import sys
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -11,6 +12,7 @@ from urllib.parse import urlsplit
 from reader import APP_ID
 from reader.errors import KeyProblem, UsageError
 from reader.redact import Redactor
+from reader.secret_service import SecretService, SecretServiceUnreachable
 
 SERVICE = APP_ID
 
@@ -95,7 +97,7 @@ def account(provider: str, base_url: str | None = None) -> str:
 
 
 class KeyStore:
-    """Reads and writes keys in the OS keyring through `keyring`.
+    """Reads and writes keys in the OS keyring (`os_keyring`).
 
     A plaintext or null backend is refused: keys never land in a file. Every key handed
     out is registered with the Redactor, so no log line can carry it.
@@ -162,11 +164,7 @@ class KeyStore:
 
     def _backend(self) -> Any:
         if self._backend_instance is None:
-            import keyring
-
-            backend = keyring.get_keyring()
-            _refuse_insecure(backend, self._hint())
-            self._backend_instance = backend
+            self._backend_instance = os_keyring(self._hint())
         return self._backend_instance
 
     def _call(self, action: str, operation: Any) -> Any:
@@ -177,12 +175,35 @@ class KeyStore:
         except KeyringUnavailable as error:
             self._unavailable = error
             raise
-        except Exception as error:  # keyring, secretstorage, jeepney and D-Bus all differ
+        except SecretServiceUnreachable:
+            self._unavailable = KeyringUnavailable(_no_keyring(self._hint()))
+            raise self._unavailable from None
+        except Exception as error:  # keyring's backends and D-Bus all differ
             self._unavailable = KeyringUnavailable(_explain(action, error, self._hint()))
             raise self._unavailable from None
 
     def _hint(self) -> str:
         return "or put the key in the provider's environment variable (see `reader keys list`)"
+
+
+def os_keyring(hint: str, platform: str = sys.platform) -> Any:
+    """The OS keyring: the Secret Service on freedesktop systems (see
+    reader/secret_service.py), `keyring`'s Keychain or Credential Locker on macOS and
+    Windows."""
+    if platform not in ("darwin", "win32"):
+        return SecretService()
+    import keyring
+
+    backend = keyring.get_keyring()
+    _refuse_insecure(backend, hint)
+    return backend
+
+
+def _no_keyring(hint: str) -> str:
+    return (
+        "No OS keyring is available. Install and start a Secret Service provider "
+        f"(GNOME Keyring or KWallet; is a D-Bus session running?), {hint}."
+    )
 
 
 def _refuse_insecure(backend: Any, hint: str) -> None:
@@ -195,10 +216,7 @@ def _refuse_insecure(backend: Any, hint: str) -> None:
         )
     usable = getattr(backend, "backends", None)
     if kind.startswith(("keyring.backends.fail", "keyring.backends.null")) or usable == []:
-        raise KeyringUnavailable(
-            "No OS keyring is available. Install and start a Secret Service provider "
-            f"(GNOME Keyring or KWallet; is a D-Bus session running?), {hint}."
-        )
+        raise KeyringUnavailable(_no_keyring(hint))
 
 
 def _explain(action: str, error: Exception, hint: str) -> str:

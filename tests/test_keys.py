@@ -6,15 +6,16 @@ import os
 import shutil
 import subprocess
 import sys
-import textwrap
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
+from reader import APP_ID
 from reader.errors import UsageError
-from reader.keys import KeyringUnavailable, KeyStore, account, host_of, mask
+from reader.keys import KeyringUnavailable, KeyStore, account, host_of, mask, os_keyring
 from reader.redact import Redactor
+from reader.secret_service import SecretService
 from tests.conftest import require
 from tests.helpers.cli import reader, speak
 from tests.helpers.fake_server import FakeSpeechServer
@@ -24,13 +25,22 @@ KEY = "sk-test-KEY-0123456789-abcdefXYZ"
 
 @pytest.fixture
 def secret_service() -> None:
-    import keyring
-
-    require(
-        type(keyring.get_keyring()).__name__ == "Keyring"
-        and "SecretService" in type(keyring.get_keyring()).__module__,
-        "gnome-keyring's Secret Service",
+    reachable = (
+        subprocess.run(
+            [
+                "dbus-send",
+                "--session",
+                "--print-reply",
+                "--dest=org.freedesktop.secrets",
+                "/org/freedesktop/secrets",
+                "org.freedesktop.DBus.Peer.Ping",
+            ],
+            capture_output=True,
+        )
+        if shutil.which("dbus-send")
+        else None
     )
+    require(reachable is not None and reachable.returncode == 0, "gnome-keyring's Secret Service")
 
 
 @pytest.fixture
@@ -72,6 +82,63 @@ def test_keys_are_scoped_to_their_host(store: KeyStore) -> None:
     store.save("openai", KEY)
     assert store.get("openai", "https://api.openai.com/v1") is not None  # its own host
     assert store.get("openai", "http://127.0.0.2:9999/v1") is None  # never elsewhere
+
+
+def test_keys_are_shared_with_other_secret_service_clients(store: KeyStore) -> None:
+    """libsecret's secret-tool (an encrypted session, where Reader uses the plain one)
+    finds the key Reader saved, and Reader finds the one it saved under the attributes
+    `keyring` writes, which is how earlier Readers saved theirs."""
+    require(shutil.which("secret-tool") is not None, "secret-tool (libsecret-tools)")
+    store.save("openai", KEY)
+    lookup = ["secret-tool", "lookup", "service", APP_ID, "username", "openai"]
+    found = subprocess.run(lookup, capture_output=True, text=True, timeout=30)
+    assert found.returncode == 0 and found.stdout.rstrip("\n") == KEY
+    other = "gm-saved-by-secret-tool-0123"
+    subprocess.run(
+        [
+            "secret-tool",
+            "store",
+            "--label",
+            "Saved elsewhere",
+            "service",
+            APP_ID,
+            "username",
+            "gemini",
+            "application",
+            "Python keyring library",
+        ],
+        input=other,
+        text=True,
+        check=True,
+        timeout=30,
+    )
+    key = store.get("gemini")
+    assert key is not None and key.value == other and key.source == "keyring"
+    assert store.delete("gemini") is True
+    assert subprocess.run([*lookup[:-1], "gemini"], capture_output=True).returncode != 0
+
+
+def test_linux_keys_need_neither_keyring_nor_cryptography(secret_service) -> None:
+    """The freedesktop path is jeepney alone: `cryptography` (14 MB) stays out of the
+    bundle because nothing on it imports secretstorage or keyring."""
+    assert isinstance(os_keyring("hint", platform="linux"), SecretService)
+    assert isinstance(os_keyring("hint", platform="freebsd14"), SecretService)
+    script = (
+        "import sys\n"
+        "from reader.keys import KeyStore\n"
+        "from reader.redact import Redactor\n"
+        "store = KeyStore(Redactor(), environ={})\n"
+        "store.save('elevenlabs', 'el-key-0123456789')\n"
+        "assert store.get('elevenlabs').value == 'el-key-0123456789'\n"
+        "assert store.delete('elevenlabs')\n"
+        "loaded = [m for m in ('keyring', 'secretstorage', 'cryptography') if m in sys.modules]\n"
+        "print(loaded)\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, timeout=60
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "[]"
 
 
 def test_environment_key_only_for_the_official_host(secret_service) -> None:
@@ -205,14 +272,12 @@ def private_bus(
 
 
 def test_a_locked_keyring_is_reported_with_the_fix(tmp_path: Path) -> None:
-    lock = textwrap.dedent("""
-        import secretstorage
-        bus = secretstorage.dbus_init()
-        secretstorage.get_default_collection(bus).lock()
-    """)
+    # Locked by another client (dbus-send), as a screen lock or `seahorse` would.
     result = private_bus(
         f'printf {KEY} | "$READER" -m reader keys set openai || exit 9\n'
-        f'"$READER" -c "{lock.strip()}" || exit 8\n'
+        "dbus-send --session --print-reply --dest=org.freedesktop.secrets "
+        "/org/freedesktop/secrets org.freedesktop.Secret.Service.Lock "
+        "array:objpath:/org/freedesktop/secrets/collection/login > /dev/null || exit 8\n"
         '"$READER" -m reader keys list; echo "status=$?"\n',
         tmp_path,
     )
