@@ -229,7 +229,7 @@ class MainWindow(QMainWindow):
     @Slot(object)
     def _on_reading_started(self, reading: Reading) -> None:
         if not self._previewing:
-            self.text.set_sentences([(s.start, s.end) for s in reading.sentences])
+            self.text.set_sentences(reading.spans)
 
     @Slot(str)
     def _on_state(self, state: str) -> None:

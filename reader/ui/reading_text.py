@@ -3,6 +3,8 @@ click on a sentence (or "Read from here") into a request to read from there."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from PySide6.QtCore import QPoint, Qt, Signal, Slot
 from PySide6.QtGui import QAction, QMouseEvent, QTextCharFormat, QTextCursor
 from PySide6.QtWidgets import QPlainTextEdit, QTextEdit, QWidget
@@ -26,11 +28,11 @@ class ReadingText(QPlainTextEdit):
         self.setAccessibleName("Text to read")
         self.setPlaceholderText("Paste or type text here, then press Play.")
         self.setToolTip("The text to read aloud")
-        self._spans: list[tuple[int, int]] = []
+        self._spans: Sequence[tuple[int, int]] = ()
         self.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         self.customContextMenuRequested.connect(self._context_menu)
 
-    def set_sentences(self, spans: list[tuple[int, int]]) -> None:
+    def set_sentences(self, spans: Sequence[tuple[int, int]]) -> None:
         """The (start, end) character offsets of the reading's sentences."""
         self._spans = spans
 
