@@ -9,7 +9,7 @@ from __future__ import annotations
 import bisect
 import re
 from array import array
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
@@ -132,6 +132,22 @@ _HTML_TAG = re.compile(
 
 
 _SPACE_BEFORE_MARK = re.compile(r"\s+([,.;:!?])")
+# One regex search holds the interpreter lock from start to end. Over a megabyte with no
+# match, _SETEXT alone held it for 32 ms, and the window's event loop with it, while a
+# reading was prepared on a worker. The line patterns are searched this many characters
+# at a time, up to a blank line, which none of them can match across.
+_SEARCH_WINDOW = 1 << 15
+
+
+def _by_blocks(pattern: re.Pattern[str], text: str) -> Iterator[re.Match[str]]:
+    """`pattern.finditer(text)` for a pattern that matches within a block of lines, in
+    windows that end at a blank line, so no single search is long."""
+    start = 0
+    while start < len(text):
+        blank = text.find("\n\n", start + _SEARCH_WINDOW)
+        end = len(text) if blank < 0 else blank + 1
+        yield from pattern.finditer(text, start, end)
+        start = end
 
 
 class _Edits:
@@ -183,7 +199,7 @@ def read_markdown(text: str) -> Prepared:
             edits.add(match.start(), match.start() + ticks)
             edits.add(match.end() - ticks, match.end())
             edits.protect(match.start(2), match.end(2))  # code is read as written
-    for match in _LINK_DEFINITION.finditer(text):
+    for match in _by_blocks(_LINK_DEFINITION, text):
         edits.add(match.start(), match.end())
     for pattern in (_IMAGE, _LINK, _REFERENCE_LINK):
         for match in pattern.finditer(text):
@@ -194,16 +210,16 @@ def read_markdown(text: str) -> Prepared:
         edits.add(match.start(), match.end(), _domain(match.group(1)))
     for match in _URL.finditer(text):
         edits.add(match.start(), match.end(), _domain(match.group()))
-    for match in _HEADING.finditer(text):
+    for match in _by_blocks(_HEADING, text):
         edits.add(match.start(), match.start(2))
         edits.add(match.end(2), match.end(), "\n")  # a heading is a paragraph of its own
-    for match in _SETEXT.finditer(text):
+    for match in _by_blocks(_SETEXT, text):
         if match.group(1).strip() and not _LIST_ITEM.match(match.group(1)):
             edits.add(match.end(1), match.end(), "\n")
     for pattern in (_RULE, _TABLE_RULE):
-        for match in pattern.finditer(text):
+        for match in _by_blocks(pattern, text):
             edits.add(match.start(), match.end())
-    for match in _TABLE_ROW.finditer(text):
+    for match in _by_blocks(_TABLE_ROW, text):
         row = match.group()
         if _TABLE_RULE.fullmatch(row):
             continue
@@ -212,9 +228,9 @@ def read_markdown(text: str) -> Prepared:
             edge = first == 0 or first == len(bars) - 1
             edits.add(bar, bar + 1, "" if edge else ",")
         edits.add(match.end(), match.end(), ".\n")
-    for match in _QUOTE.finditer(text):
+    for match in _by_blocks(_QUOTE, text):
         edits.add(match.start(), match.end())
-    for match in _LIST_ITEM.finditer(text):
+    for match in _by_blocks(_LIST_ITEM, text):
         # Each item its own paragraph, so items do not run together into one sentence.
         edits.add(match.start(), match.end(), "\n" if match.start() else "")
     for match in _EMPHASIS.finditer(text):

@@ -141,3 +141,22 @@ def test_a_cloud_voice_is_sent_prose_with_the_pronunciations(tmp_path) -> None:
         assert "Read **this** [page](https://example.com/a)." in [
             r.body["input"] for r in server.requests if r.method == "POST"
         ]
+
+
+def test_markdown_searched_in_windows_reads_the_same(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The line patterns are searched a window at a time (so no single search holds the
+    interpreter lock for long); windows far smaller than a block must change nothing."""
+    import reader.prepare as prepare
+
+    block = (
+        "Title {n}\n=====\n\n# Heading {n}\n\nSub {n}\n---\n\n> quoted {n}\n> more\n\n"
+        "| a | b |\n| --- | --- |\n| {n} | two |\n\n- item {n}\n- [x] done\n\n***\n\n"
+        "[ref{n}]: https://example.com/{n}\n\nPlain words, then *emphasis* {n}.\n\n"
+    )
+    text = "".join(block.format(n=n) for n in range(60))
+    monkeypatch.setattr(prepare, "_SEARCH_WINDOW", 1 << 62)
+    whole = prepare.read_markdown(text).spoken
+    for window in (1, 7, 64, 1000):
+        monkeypatch.setattr(prepare, "_SEARCH_WINDOW", window)
+        assert prepare.read_markdown(text).spoken == whole
+    assert "=====" not in whole and "| a |" not in whole and "> quoted" not in whole
