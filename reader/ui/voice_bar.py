@@ -200,9 +200,14 @@ class VoiceBar(QToolBar):
         message = str(error)
         if provider is None:
             # It could not be made (no key): keep reading with the one in use.
-            self._wanted = self._key(self.provider.id, self._base_url_of(self.provider))
             self._select_current()
-            self._show_listed()
+            if any(self._listed):
+                self._wanted = self._key(self.provider.id, self._base_url_of(self.provider))
+                self._show_listed()
+            else:
+                # The switch failed before the first listing of the provider in use came
+                # back (its answer was dropped as no longer wanted): list it again.
+                self._list_voices()
             return
         self._providers[key] = provider
         self.provider = provider
