@@ -147,6 +147,12 @@ class Timeline:
             return None
         return self._sentences[position - 1]
 
+    def next_mark_after(self, frame: int) -> int | None:
+        """The frame of the first sentence mark after `frame`, or None."""
+        count = len(self._frames)
+        position = bisect.bisect_right(self._frames, frame, 0, count)
+        return self._frames[position] if position < count else None
+
     def mark_at(self, frame: int) -> tuple[int, int] | None:
         """(sentence, its start frame) of the sentence heard at `frame`, or None."""
         count = len(self._frames)
