@@ -115,7 +115,8 @@ class Reading:
         self.timeline = Timeline(fmt.sample_rate, voicing.speed)
         self._controls: queue.Queue[tuple[str, int]] = queue.Queue()
         self._stop_requested = threading.Event()
-        # Cuts the pump's sleep short: a control arrived, or a request ended.
+        # Cuts the pump's sleep short: a control arrived (stop, seek, resume), or a
+        # request ended.
         self._wake = threading.Event()
         # A fixed look-ahead when given; else learned from the endpoint's answers (pace).
         self._fetcher = Fetcher(provider, voicing, self._emit, cache, tally, pace, lookahead_s)
@@ -148,6 +149,7 @@ class Reading:
             return
         self._playback.resume()
         self._state = State.PLAYING if self._playback.started else State.CONNECTING
+        self._wake.set()  # a sleep begun while paused did not count toward the next sentence
 
     def stop(self) -> None:
         """Silence now; threads wind down on their own (join with `wait`)."""

@@ -122,8 +122,9 @@ def test_stop_is_prompt_and_leaves_no_thread(offline_provider) -> None:
 
 def test_a_sentence_is_announced_when_it_starts_to_be_heard(offline_provider) -> None:
     # The pump sleeps until the next sentence is due rather than polling, so its event
-    # comes with the sentence (a 100 ms poll made it 0-100 ms late, half of that at the
-    # median). The stand-in card counts 1024 frames (46 ms at 22 kHz) at a time.
+    # comes with the sentence. A 0.1 s poll at this 3x clock made it up to 300 ms of
+    # audio late (median 136 ms when measured). The stand-in card counts 1024 frames
+    # (46 ms at 22 kHz) at a time, so up to that much lateness is the card's.
     text = " ".join(f"This is sentence number {i}." for i in range(12))
     lags: list[int] = []
     holder: list[Reading] = []
