@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import logging
-import math
 import queue
 import threading
 import time
@@ -40,22 +39,12 @@ from reader.timeline import Timeline
 
 log = logging.getLogger(__name__)
 
-# How often the pump looks at counters while it waits for audio that has not arrived.
-# New audio wakes it at once (a queue), Stop/Pause act on the output from the caller's
-# thread, and the GUI reads the heard sentence from its own 30 Hz poll. Each wake-up
-# costs 0.1-0.3 ms of CPU on a small machine: polling every 10 ms cost 10 ms of CPU per
-# second of audio (bench/cpu.py).
+# How often the pump looks at counters when no audio arrives. New audio wakes it at once
+# (a queue), Stop/Pause act on the output from the caller's thread, and the GUI reads
+# the heard sentence from its own 30 Hz poll, so this only bounds how late a
+# SentenceStarted event can be. Each wake-up costs ~0.1 ms of CPU on a small machine:
+# polling every 10 ms cost 10 ms of CPU per second of audio (bench/cpu.py).
 _POLL_S = 0.1
-# The longest the pump sleeps while a full queue drains: it wakes sooner when the next
-# sentence starts to be heard (so SentenceStarted is on time), on a control, or when a
-# request ended. Waking every _POLL_S there instead took a third of the pump's CPU
-# during steady playback (3.1-3.4 against 2.0-2.2 ms per audio second).
-_MAX_SLEEP_S = 0.25
-# A chunk's blocks reach the pump back to back (a cached chunk all at once, a synthesized
-# one as soon as the queue has room): between them nothing has changed to look at again.
-_HOUSEKEEPING_S = 0.02
-# The shortest sleep toward a sentence's start (its event is at most this late).
-_MARK_WAIT_S = 0.01
 
 
 class _Seek(Exception):
@@ -115,12 +104,8 @@ class Reading:
         self.timeline = Timeline(fmt.sample_rate, voicing.speed)
         self._controls: queue.Queue[tuple[str, int]] = queue.Queue()
         self._stop_requested = threading.Event()
-        # Cuts the pump's sleep short: a control arrived (stop, seek, resume), or a
-        # request ended.
-        self._wake = threading.Event()
         # A fixed look-ahead when given; else learned from the endpoint's answers (pace).
         self._fetcher = Fetcher(provider, voicing, self._emit, cache, tally, pace, lookahead_s)
-        self._fetcher.on_request_ended = self._wake.set
         self._slots: list[ChunkSlot] = []
         self._planner = Planner(self.sentences, lambda: provider.max_chars(voicing.model), pauses)
         self._audio_in_pass = False
@@ -128,7 +113,6 @@ class Reading:
         self._state = State.CONNECTING
         self._last_sentence: int | None = None
         self._buffering = False
-        self._housekept_at = -_HOUSEKEEPING_S
         self._done = threading.Event()
         self._pump = threading.Thread(target=self._run, name="reader-pump", daemon=True)
         self.error: ReaderError | None = None
@@ -149,12 +133,10 @@ class Reading:
             return
         self._playback.resume()
         self._state = State.PLAYING if self._playback.started else State.CONNECTING
-        self._wake.set()  # a sleep begun while paused did not count toward the next sentence
 
     def stop(self) -> None:
         """Silence now; threads wind down on their own (join with `wait`)."""
         self._stop_requested.set()
-        self._wake.set()
         self._fetcher.cancel.cancel()
         self._playback.close()
 
@@ -162,7 +144,6 @@ class Reading:
         """Continue reading from `sentence` (clamped to the text)."""
         sentence = min(max(0, sentence), len(self.sentences) - 1)
         self._controls.put(("seek", sentence))
-        self._wake.set()
         self._fetcher.cancel.cancel()
 
     def next_sentence(self) -> None:
@@ -349,10 +330,9 @@ class Reading:
 
     def _next_item(self, slot: ChunkSlot) -> AudioChunk | BaseException | None:
         while True:
-            if time.monotonic() - self._housekept_at >= _HOUSEKEEPING_S:
-                self._housekeep()
-            elif self._stop_requested.is_set():
-                raise _Stop
+            self._check_controls()
+            self._tick()
+            self._schedule()
             self._start()
             try:
                 return slot.queue.get(timeout=_POLL_S)
@@ -391,9 +371,8 @@ class Reading:
 
         Topping up after every callback period woke the pump ~20 times a second at ~0.1 ms
         of CPU each; half a queue (0.5 s) still leaves the output far from running dry.
-        Sleeps follow the speed the consumer is seen to go (a sped-up test clock too),
-        end when the next sentence is due to be heard (its event is on time), and are
-        cut short by a control or a request that ended (the next one starts at once).
+        Sleeps follow the speed the consumer is seen to go (a sped-up test clock too) and
+        are cut at _POLL_S for controls and events.
         """
         playback = self._playback
         limit = playback.format.frames(self._max_queued_s)
@@ -401,36 +380,12 @@ class Reading:
             return
         low_water = limit // 2
         while (excess := playback.queued_frames() - low_water) > 0:
-            self._wake.clear()  # before looking: whatever comes later cuts the sleep
-            self._housekeep()
-            speed = playback.consumption_speed()
+            self._check_controls()
+            self._tick()
+            self._schedule()  # the next request starts as soon as the last one finished
             # The output takes a whole callback period at a time: nothing frees sooner.
-            wait = max(excess, CALLBACK_FRAMES) / speed
-            wait = min(wait, self._until_next_sentence(speed), _MAX_SLEEP_S)
-            self._wake.wait(max(0.002, wait))
-
-    def _until_next_sentence(self, speed: float) -> float:
-        """Seconds until the next sentence mark is heard (a little after, so the tick
-        then finds it begun); infinite when none is marked yet or nothing is playing.
-
-        At least _MARK_WAIT_S: an output whose count moves a callback period at a time,
-        or a stalled device, could otherwise keep the pump waking every few ms.
-        """
-        playback = self._playback
-        if not playback.started or playback.paused:
-            return math.inf
-        heard = self.heard_frames()
-        mark = self.timeline.next_mark_after(heard)
-        if mark is None:
-            return math.inf
-        return max(_MARK_WAIT_S, (mark - heard) / speed + 0.001)
-
-    def _housekeep(self) -> None:
-        """Act on controls, turn counters into events, and start requests that are due."""
-        self._check_controls()
-        self._tick()
-        self._schedule()
-        self._housekept_at = time.monotonic()
+            wait = max(excess, CALLBACK_FRAMES) / playback.consumption_speed()
+            time.sleep(min(_POLL_S, max(0.002, wait)))
 
     def _check_controls(self) -> None:
         if self._stop_requested.is_set():

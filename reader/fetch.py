@@ -122,9 +122,6 @@ class Fetcher:
         # it is started, so counting what is in flight stops there instead of walking
         # every chunk of a long text each time audio arrives.
         self._frontier = -1
-        # Called on the worker's thread once a request has ended, however it ended (the
-        # engine wakes its pump to start the next).
-        self.on_request_ended: Callable[[], object] = lambda: None
 
     def new_pass(self) -> None:
         """Cancel what is in flight and start a fresh set of requests."""
@@ -279,7 +276,6 @@ class Fetcher:
             slot.done = True
             slot.queue.put(None)
             pass_cancel.forget(slot.cancel.cancel)  # nothing left to cancel
-            self.on_request_ended()
 
     def _rate(self, slot: ChunkSlot) -> int:
         return self._provider.audio_format(self._voicing.model).sample_rate

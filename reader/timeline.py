@@ -139,26 +139,18 @@ class Timeline:
         self._sentences.append(sentence)
         self._frames.append(frame)
 
-    def _marks_through(self, frame: int) -> tuple[int, int]:
-        """(how many marks are at or before `frame`, how many marks there are)."""
-        count = len(self._frames)
-        return bisect.bisect_right(self._frames, frame, 0, count), count
-
     def sentence_at(self, frame: int) -> int | None:
         """The sentence heard at `frame`, or None before the first mark."""
-        position, _ = self._marks_through(frame)
+        count = len(self._frames)
+        position = bisect.bisect_right(self._frames, frame, 0, count)
         if position == 0:
             return None
         return self._sentences[position - 1]
 
-    def next_mark_after(self, frame: int) -> int | None:
-        """The frame of the first sentence mark after `frame`, or None."""
-        position, count = self._marks_through(frame)
-        return self._frames[position] if position < count else None
-
     def mark_at(self, frame: int) -> tuple[int, int] | None:
         """(sentence, its start frame) of the sentence heard at `frame`, or None."""
-        position, _ = self._marks_through(frame)
+        count = len(self._frames)
+        position = bisect.bisect_right(self._frames, frame, 0, count)
         if position == 0:
             return None
         return self._sentences[position - 1], self._frames[position - 1]

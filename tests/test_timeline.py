@@ -21,9 +21,6 @@ def test_exact_timings_place_sentences() -> None:
     assert timeline.sentence_at(400) == 1
     assert timeline.sentence_at(900) == 2
     assert timeline.start_of(2) == 900
-    assert timeline.next_mark_after(0) == 400  # the pump sleeps until then
-    assert timeline.next_mark_after(400) == 900
-    assert timeline.next_mark_after(900) is None
 
 
 def test_estimates_never_pass_the_audio_received_and_end_proportionally() -> None:
