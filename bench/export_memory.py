@@ -14,8 +14,9 @@ import tempfile
 import time
 from pathlib import Path
 
-from tests.helpers.fake_server import FakeSpeechServer
 from tests.test_long_text import long_text
+
+from tests.helpers.fake_server import FakeSpeechServer
 
 CHARACTERS = 60_000  # about 71 minutes at 14 characters a second
 

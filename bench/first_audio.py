@@ -15,9 +15,9 @@ from typing import Any
 import numpy as np
 
 from reader.audio.output import device_output
-from reader.engine import Reading
-from reader.events import State, Voicing
 from reader.providers.base import AudioChunk, CancelToken, Provider, SpeechRequest
+from reader.reading.engine import Reading
+from reader.reading.events import State, Voicing
 from tests.helpers.monitor import LOUD as THRESHOLD
 from tests.helpers.monitor import MonitorRecorder
 

@@ -21,14 +21,14 @@ from PySide6.QtCore import QElapsedTimer, Qt, QTimer
 from PySide6.QtWidgets import QApplication
 
 from reader.audio.output import device_output
-from reader.events import Voicing
-from reader.keys import KeyStore
-from reader.player import Player
+from reader.keys.redact import Redactor
+from reader.keys.store import KeyStore
 from reader.providers.registry import Registry
-from reader.readings import ReadingFactory
-from reader.redact import Redactor
+from reader.reading.events import Voicing
+from reader.reading.factory import ReadingFactory
 from reader.settings import Settings
 from reader.ui.main_window import MainWindow
+from reader.ui.player import Player
 
 TICK_MS = 5
 

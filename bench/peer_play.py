@@ -60,7 +60,7 @@ RATE = 24_000
 
 
 def run_reader(base_url: str, text: str) -> None:
-    from reader.cli import main
+    from reader.cli.main import main
 
     code = main(
         [

@@ -5,9 +5,9 @@ from __future__ import annotations
 import time
 
 from reader.audio.output import device_output
-from reader.engine import Reading
-from reader.events import Voicing
 from reader.providers.base import Provider
+from reader.reading.engine import Reading
+from reader.reading.events import Voicing
 from tests.helpers.monitor import MonitorRecorder
 
 TEXT = "A long sentence keeps the voice busy while we reach for the stop button. " * 10

@@ -2,7 +2,7 @@
 
 import multiprocessing
 
-from reader.cli import main
+from reader.cli.main import main
 
 if __name__ == "__main__":
     multiprocessing.freeze_support()

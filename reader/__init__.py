@@ -1,4 +1,20 @@
-"""Reader: a desktop voice reader."""
+"""Reader: a desktop voice reader.
+
+The packages are its layers, lowest first; each may import only the ones above it in this
+list (tests/test_layering.py holds them to it), and nothing above `ui` imports Qt:
+
+- `errors`, `files`: the errors a person reads, and where files live (import nothing).
+- `audio`: PCM, decoding provider bytes, the playback buffer, the output device, export.
+- `keys`: the keyring, which host a key may go to, redaction, plain-http rules.
+- `text`: sentences with offsets, Markdown read as prose, pronunciations, subtitles.
+- `providers`: one module per voice backend behind one protocol, and their registry.
+- `settings`, `logs`: what a person chose, and logging without keys.
+- `reading`: a Reading (plan → requests ahead of playback → audio out), its cache, cost
+  and export.
+- `cli`: the terminal's face (`reader speak`, `keys`, `voices`…).
+- `ui`: the window, its dialogs and the Player that binds them to a Reading (Qt).
+- `app`: the composition root that makes and wires them.
+"""
 
 __version__ = "0.1.0"
 

@@ -1,5 +1,5 @@
 """`python -m reader` runs the command line."""
 
-from reader.cli import main
+from reader.cli.main import main
 
 raise SystemExit(main())

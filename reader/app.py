@@ -8,7 +8,7 @@ import sys
 from pathlib import Path
 
 from reader import APP_ID, APP_NAME, __version__
-from reader.redact import Redactor
+from reader.keys.redact import Redactor
 
 log = logging.getLogger(__name__)
 
@@ -25,14 +25,14 @@ def run_gui(redactor: Redactor, read_clipboard: bool = False, read_selection: bo
 
     from reader.audio.output import device_output, output_devices
     from reader.errors import ReaderError
-    from reader.events import Voicing
-    from reader.keys import KeyStore
-    from reader.player import Player
+    from reader.keys.store import KeyStore
     from reader.providers.registry import Registry
-    from reader.readings import ReadingFactory
+    from reader.reading.events import Voicing
+    from reader.reading.factory import ReadingFactory
     from reader.settings import SettingsFile
     from reader.ui.instance import InstanceServer, instance_name, send_to_running
     from reader.ui.main_window import MainWindow
+    from reader.ui.player import Player
     from reader.ui.services import Services
     from reader.ui.voice_bar import VoiceBar
 

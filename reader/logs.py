@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 
-from reader.redact import RedactingFilter, Redactor
+from reader.keys.redact import RedactingFilter, Redactor
 
 
 def setup_logging(verbose: bool, redactor: Redactor) -> None:

@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from reader.files import config_dir, write_text_whole
-from reader.prepare import Pronunciation, check_pronunciation
+from reader.text.prepare import Pronunciation, check_pronunciation
 
 log = logging.getLogger(__name__)
 
@@ -41,7 +41,7 @@ class Settings:
     sentence_pause_ms: int = 0
     paragraph_pause_ms: int = 400
     cache_mb: int = 500  # the audio cache's size cap
-    # Overrides of reader.cost.DEFAULT_PRICES: "provider/model" (or "provider/*") to
+    # Overrides of reader.reading.cost.DEFAULT_PRICES: "provider/model" (or "provider/*") to
     # US dollars per million characters.
     prices: dict[str, float] = field(default_factory=dict)
     # Voice ids per provider key ("provider@base URL"), as the voice menu shows them.

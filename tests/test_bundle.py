@@ -123,7 +123,7 @@ def test_the_bundle_carries_no_unused_qt(bundle) -> None:
 
 def test_the_bundle_stays_under_150_mb(bundle) -> None:
     """The issue's budget. numpy comes without OpenBLAS (scripts/numpy-without-blas) and
-    the keys go without `cryptography` (reader/secret_service.py)."""
+    the keys go without `cryptography` (reader/keys/secret_service.py)."""
     names = [path.name for path in bundle.rglob("*")]
     assert not [name for name in names if name.startswith(("libscipy_openblas", "libgfortran"))]
     assert not [name for name in names if name in ("cryptography", "secretstorage", "keyring")]

@@ -8,9 +8,9 @@ import getpass
 import sys
 
 from reader.errors import UsageError
-from reader.keys import KEYED_PROVIDERS, KeyringUnavailable, KeyStore, account
+from reader.keys.store import KEYED_PROVIDERS, KeyringUnavailable, KeyStore, account
+from reader.keys.transport import check_transport
 from reader.settings import Endpoint, SettingsFile
-from reader.transport import check_transport
 
 
 def add_parser(commands: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]

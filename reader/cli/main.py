@@ -11,18 +11,19 @@ from pathlib import Path
 from types import FrameType
 from typing import TextIO
 
-from reader import __version__, keys_cli
+from reader import __version__
 from reader.audio.output import check_output_device, device_output
-from reader.cache import AudioCache
+from reader.cli import keys as keys_cli
 from reader.errors import Interrupted, NotFound, ReaderError, UsageError
-from reader.events import Event, Progress, Retrying, State, Voicing
-from reader.exporting import Export, check_targets
-from reader.keys import KeyStore
+from reader.keys.redact import Redactor
+from reader.keys.store import KeyStore
 from reader.logs import setup_logging
 from reader.providers.base import Provider
 from reader.providers.registry import Registry
-from reader.readings import ReadingFactory
-from reader.redact import Redactor
+from reader.reading.cache import AudioCache
+from reader.reading.events import Event, Progress, Retrying, State, Voicing
+from reader.reading.exporting import Export, check_targets
+from reader.reading.factory import ReadingFactory
 from reader.settings import Settings, SettingsFile
 
 log = logging.getLogger(__name__)
@@ -180,7 +181,7 @@ def _providers(registry: Registry) -> int:
 
 
 def _read_input(args: argparse.Namespace) -> str:
-    from reader.clipboard import read_text
+    from reader.cli.clipboard import read_text
 
     if args.clipboard or args.selection:
         if args.text:

@@ -11,8 +11,8 @@ from urllib.parse import urlsplit
 
 from reader import APP_ID
 from reader.errors import KeyProblem, UsageError
-from reader.redact import Redactor
-from reader.secret_service import SecretService, SecretServiceUnreachable
+from reader.keys.redact import Redactor
+from reader.keys.secret_service import SecretService, SecretServiceUnreachable
 
 SERVICE = APP_ID
 
@@ -188,7 +188,7 @@ class KeyStore:
 
 def os_keyring(hint: str, platform: str = sys.platform) -> Any:
     """The OS keyring: the Secret Service on freedesktop systems (see
-    reader/secret_service.py), `keyring`'s Keychain or Credential Locker on macOS and
+    reader/keys/secret_service.py), `keyring`'s Keychain or Credential Locker on macOS and
     Windows."""
     if platform not in ("darwin", "win32"):
         return SecretService()

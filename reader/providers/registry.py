@@ -6,7 +6,8 @@ import logging
 from dataclasses import dataclass
 
 from reader.errors import KeyMissing, UsageError
-from reader.keys import KEYED_PROVIDERS, KeyringUnavailable, KeyStore, host_of
+from reader.keys.store import KEYED_PROVIDERS, KeyringUnavailable, KeyStore, host_of
+from reader.keys.transport import check_transport
 from reader.providers.azure import azure_speech
 from reader.providers.base import Provider, Voice
 from reader.providers.elevenlabs import ELEVENLABS_URL, ElevenLabsSpeech
@@ -19,7 +20,6 @@ from reader.providers.openai import VOICES as OPENAI_VOICES
 from reader.providers.openai_chat import VOICES as CHAT_VOICES
 from reader.providers.openai_chat import OpenAIChatAudio
 from reader.providers.vertex import vertex_speech
-from reader.transport import check_transport
 
 
 @dataclass(frozen=True, slots=True)

@@ -5,7 +5,6 @@ from __future__ import annotations
 import logging
 import queue
 import threading
-import time
 from collections.abc import Callable, Sequence
 
 import numpy as np
@@ -13,10 +12,12 @@ import numpy as np
 from reader.audio.buffer import PlaybackBuffer
 from reader.audio.format import AudioFormat, Pcm
 from reader.audio.output import CALLBACK_FRAMES, OutputFactory
-from reader.cache import AudioCache
-from reader.cost import Tally
 from reader.errors import ReaderError, StreamBroken, UsageError
-from reader.events import (
+from reader.providers.base import AudioChunk, Provider
+from reader.reading.cache import AudioCache
+from reader.reading.controls import Controls, SeekRequested, StopRequested
+from reader.reading.cost import Tally
+from reader.reading.events import (
     BufferingChanged,
     Event,
     Failed,
@@ -29,13 +30,12 @@ from reader.events import (
     Stopped,
     Voicing,
 )
-from reader.fetch import ChunkSlot, Fetcher, may_retry
-from reader.pace import EndpointPace
-from reader.planner import Planner
-from reader.playback import Playback
-from reader.providers.base import AudioChunk, Provider
-from reader.text import Chunk, Sentence, split_sentences
-from reader.timeline import Timeline
+from reader.reading.fetch import ChunkSlot, Fetcher, may_retry
+from reader.reading.pace import EndpointPace
+from reader.reading.planner import Planner
+from reader.reading.playback import Playback
+from reader.reading.timeline import Timeline
+from reader.text.sentences import Chunk, Sentence, split_sentences
 
 log = logging.getLogger(__name__)
 
@@ -45,15 +45,6 @@ log = logging.getLogger(__name__)
 # SentenceStarted event can be. Each wake-up costs ~0.1 ms of CPU on a small machine:
 # polling every 10 ms cost 10 ms of CPU per second of audio (bench/cpu.py).
 _POLL_S = 0.1
-
-
-class _Seek(Exception):
-    def __init__(self, sentence: int) -> None:
-        self.sentence = sentence
-
-
-class _Stop(Exception):
-    pass
 
 
 class Reading:
@@ -83,7 +74,7 @@ class Reading:
         tally: Tally | None = None,
         pace: EndpointPace | None = None,
     ) -> None:
-        # `sentences` as prepared for speech (reader.prepare), offsets into `text`.
+        # `sentences` as prepared for speech (reader.text.prepare), offsets into `text`.
         self.sentences: Sequence[Sentence] = (
             split_sentences(text) if sentences is None else sentences
         )
@@ -102,8 +93,7 @@ class Reading:
         fmt = provider.audio_format(voicing.model)
         self._playback = Playback(output, fmt)
         self.timeline = Timeline(fmt.sample_rate, voicing.speed)
-        self._controls: queue.Queue[tuple[str, int]] = queue.Queue()
-        self._stop_requested = threading.Event()
+        self._controls = Controls(len(self.sentences))
         # A fixed look-ahead when given; else learned from the endpoint's answers (pace).
         self._fetcher = Fetcher(provider, voicing, self._emit, cache, tally, pace, lookahead_s)
         self._slots: list[ChunkSlot] = []
@@ -136,27 +126,26 @@ class Reading:
 
     def stop(self) -> None:
         """Silence now; threads wind down on their own (join with `wait`)."""
-        self._stop_requested.set()
+        self._controls.stop()
         self._fetcher.cancel.cancel()
         self._playback.close()
 
     def seek(self, sentence: int) -> None:
         """Continue reading from `sentence` (clamped to the text)."""
-        sentence = min(max(0, sentence), len(self.sentences) - 1)
-        self._controls.put(("seek", sentence))
+        self._controls.seek(sentence)
         self._fetcher.cancel.cancel()
 
     def next_sentence(self) -> None:
-        current = self.current_sentence()
-        self.seek((current if current is not None else -1) + 1)
+        self._controls.step(self.current_sentence(), 1)
+        self._fetcher.cancel.cancel()
 
     def previous_sentence(self) -> None:
-        current = self.current_sentence()
-        self.seek((current if current is not None else 1) - 1)
+        self._controls.step(self.current_sentence(), -1)
+        self._fetcher.cancel.cancel()
 
     def replay_sentence(self) -> None:
-        current = self.current_sentence()
-        self.seek(current if current is not None else 0)
+        self._controls.step(self.current_sentence(), 0)
+        self._fetcher.cancel.cancel()
 
     def wait(self, timeout: float | None = None) -> bool:
         """Wait for the reading to end; joins every thread it started."""
@@ -237,11 +226,11 @@ class Reading:
                 try:
                     self._play_from(start)
                     break
-                except _Seek as seek:
+                except SeekRequested as seek:
                     start = seek.sentence
             self._state = State.FINISHED
             self._emit(Finished())
-        except _Stop:
+        except StopRequested:
             self._state = State.STOPPED
             self._emit(Stopped())
         except ReaderError as error:
@@ -356,7 +345,7 @@ class Reading:
 
     def _deliver(self, block: Pcm) -> None:
         """Hand `block` on in play order: to `on_audio` (an export) and the output."""
-        self._wait_for_room()
+        self._playback.wait_for_room(self._max_queued_s, self._while_draining, _POLL_S)
         if self._on_audio is not None:
             self._on_audio(block, self._playback.format)
         self._playback.push(block)
@@ -366,46 +355,22 @@ class Reading:
             self._state = State.PLAYING
             self._emit(Started())
 
-    def _wait_for_room(self) -> None:
-        """Once the queue is full, sleep until it has drained to half, then refill.
-
-        Topping up after every callback period woke the pump ~20 times a second at ~0.1 ms
-        of CPU each; half a queue (0.5 s) still leaves the output far from running dry.
-        Sleeps follow the speed the consumer is seen to go (a sped-up test clock too) and
-        are cut at _POLL_S for controls and events.
-        """
-        playback = self._playback
-        limit = playback.format.frames(self._max_queued_s)
-        if playback.queued_frames() <= limit:
-            return
-        low_water = limit // 2
-        while (excess := playback.queued_frames() - low_water) > 0:
-            self._check_controls()
-            self._tick()
-            self._schedule()  # the next request starts as soon as the last one finished
-            # The output takes a whole callback period at a time: nothing frees sooner.
-            wait = max(excess, CALLBACK_FRAMES) / playback.consumption_speed()
-            time.sleep(min(_POLL_S, max(0.002, wait)))
+    def _while_draining(self) -> None:
+        self._check_controls()
+        self._tick()
+        self._schedule()  # the next request starts as soon as the last one finished
 
     def _check_controls(self) -> None:
-        if self._stop_requested.is_set():
-            raise _Stop
-        seek: int | None = None
-        while True:
-            try:
-                command, argument = self._controls.get_nowait()
-            except queue.Empty:
-                break
-            if command == "seek":
-                seek = argument
-        if seek is not None:
+        try:
+            self._controls.check()
+        except SeekRequested:
             self._fetcher.cancel.cancel()
             self._playback.restart()
             self._fetcher.join()
             self._last_sentence = None
             if not self._playback.paused:
                 self._state = State.CONNECTING
-            raise _Seek(seek)
+            raise
 
     def _tick(self) -> None:
         """Turn counters into events: heard sentence changes, buffering."""

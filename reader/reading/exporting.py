@@ -9,12 +9,12 @@ from pathlib import Path
 from reader.audio.export import AudioFileWriter, check_output_path
 from reader.audio.format import AudioFormat, Pcm
 from reader.audio.output import OutputFactory
-from reader.engine import Reading
 from reader.errors import ExportError, ReaderError
-from reader.events import Event, State, Voicing
 from reader.providers.base import Provider
-from reader.readings import ReadingFactory
-from reader.subtitles import Envelope, cues, refine, subtitle_kind, write_subtitles
+from reader.reading.engine import Reading
+from reader.reading.events import Event, State, Voicing
+from reader.reading.factory import ReadingFactory
+from reader.text.subtitles import Envelope, cues, refine, subtitle_kind, write_subtitles
 
 
 def title_of(text: str) -> str:

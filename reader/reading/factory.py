@@ -7,15 +7,15 @@ from collections.abc import Callable, Sequence
 
 from reader.audio.format import AudioFormat, Pcm
 from reader.audio.output import OutputFactory
-from reader.cache import AudioCache
-from reader.cost import Estimate, PriceTable, Tally
-from reader.engine import Reading
-from reader.events import Event, Voicing
-from reader.pace import EndpointPace
-from reader.prepare import Dictionary, speech_sentences
 from reader.providers.base import Provider
+from reader.reading.cache import AudioCache
+from reader.reading.cost import Estimate, PriceTable, Tally
+from reader.reading.engine import Reading
+from reader.reading.events import Event, Voicing
+from reader.reading.pace import EndpointPace
 from reader.settings import Settings
-from reader.text import Sentence
+from reader.text.prepare import Dictionary, speech_sentences
+from reader.text.sentences import Sentence
 
 
 class ReadingFactory:

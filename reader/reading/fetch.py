@@ -10,8 +10,6 @@ import time
 from collections.abc import Callable
 
 from reader.audio.decode import BLOCK_FRAMES
-from reader.cache import AudioCache, CacheKey, CacheWriter
-from reader.cost import Tally
 from reader.errors import (
     ConnectionDropped,
     ProviderUnavailable,
@@ -19,10 +17,12 @@ from reader.errors import (
     ReaderError,
     StreamBroken,
 )
-from reader.events import Event, Retrying, Voicing
-from reader.pace import EndpointPace
 from reader.providers.base import AudioChunk, CancelToken, Provider, SpeechRequest
-from reader.text import Chunk
+from reader.reading.cache import AudioCache, CacheKey, CacheWriter
+from reader.reading.cost import Tally
+from reader.reading.events import Event, Retrying, Voicing
+from reader.reading.pace import EndpointPace
+from reader.text.sentences import Chunk
 
 log = logging.getLogger(__name__)
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 
-from reader.fetch import ChunkSlot, backoff
-from reader.text import Chunk, Sentence, plan_chunks
+from reader.reading.fetch import ChunkSlot, backoff
+from reader.text.sentences import Chunk, Sentence, plan_chunks
 
 
 class Planner:

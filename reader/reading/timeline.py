@@ -6,7 +6,7 @@ import bisect
 from collections.abc import Sequence
 
 from reader.providers.base import WordTiming
-from reader.text import Chunk, Sentence
+from reader.text.sentences import Chunk, Sentence
 
 # Speech runs near 14 characters a second at speed 1; only used until a chunk has told
 # us its real rate.

@@ -13,7 +13,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
-from reader.text import Sentence, clean, is_speakable, split_sentences
+from reader.text.sentences import Sentence, clean, is_speakable, split_sentences
 
 CODE_NOTE = "Code block skipped."
 

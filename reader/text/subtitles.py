@@ -18,7 +18,7 @@ import numpy as np
 from reader.audio.format import Pcm
 from reader.errors import ExportError
 from reader.files import write_text_whole
-from reader.text import Sentence
+from reader.text.sentences import Sentence
 
 STEP_S = 0.01
 _QUIET_DB = 30.0  # this far below the loud parts counts as a pause

@@ -22,12 +22,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from reader.cost import Estimate
 from reader.errors import ReaderError
-from reader.events import State, Voicing
-from reader.exporting import Export, check_targets, title_of
 from reader.providers.base import Provider
-from reader.readings import ReadingFactory
+from reader.reading.cost import Estimate
+from reader.reading.events import State, Voicing
+from reader.reading.exporting import Export, check_targets, title_of
+from reader.reading.factory import ReadingFactory
 from reader.ui.background import Background, emit_from_worker
 
 FORMATS = (

@@ -18,7 +18,7 @@ from PySide6.QtWidgets import (
 )
 
 from reader.errors import ReaderError
-from reader.keys import KEYED_PROVIDERS, ApiKey, KeyStore
+from reader.keys.store import KEYED_PROVIDERS, ApiKey, KeyStore
 from reader.settings import Endpoint
 from reader.ui.background import Background
 

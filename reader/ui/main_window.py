@@ -20,14 +20,15 @@ from PySide6.QtWidgets import (
 )
 
 from reader import APP_NAME
-from reader.engine import Reading
 from reader.errors import ReaderError
-from reader.events import Progress, State, Voicing
-from reader.player import PREPARING, Player
 from reader.providers.base import Provider
+from reader.reading.engine import Reading
+from reader.reading.events import Progress, State, Voicing
+from reader.settings import Settings
 from reader.ui.actions import WindowActions, make_action
 from reader.ui.banner import FIX_DEVICE, FIX_RETRY, FIX_SETTINGS_KEYS, FIX_VOICE, Banner, fix_for
 from reader.ui.clipboard import system_text
+from reader.ui.player import PREPARING, Player
 from reader.ui.progress_view import ProgressView
 from reader.ui.reading_text import ReadingText
 from reader.ui.services import Services
@@ -71,7 +72,8 @@ class MainWindow(QMainWindow):
         self.voice_bar = voice_bar
         self.services = services
         if services is not None:
-            services.window = self
+            services.settings_changed.connect(self._follow_settings)
+            services.save_failed.connect(self._show_save_failure)
         self._last_heard = 0  # where "Try again" starts after a failure
         self._previewing = False
         self.keep_in_tray = False  # closing hides the window (set from settings)
@@ -340,6 +342,16 @@ class MainWindow(QMainWindow):
             self.status.setText("Settings are not available in this window.")
             return
         self.services.open_settings(self, page)
+
+    @Slot(object, object)
+    def _follow_settings(self, settings: Settings, old: Settings) -> None:
+        self.keep_in_tray = settings.close_to_tray and self.tray_shown()
+        if self.voice_bar is not None and settings.endpoints != old.endpoints:
+            self.voice_bar.set_endpoints(settings.endpoints)
+
+    @Slot(str)
+    def _show_save_failure(self, line: str) -> None:
+        self.status.setText(line)
 
     def add_tray(self, icon: QIcon) -> Tray | None:
         """A tray icon with the reading actions, where the desktop has a tray."""

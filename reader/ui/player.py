@@ -12,8 +12,9 @@ import logging
 from PySide6.QtCore import QObject, QTimer, Signal, Slot
 
 from reader.audio.output import OutputFactory
-from reader.engine import Reading
-from reader.events import (
+from reader.providers.base import Provider
+from reader.reading.engine import Reading
+from reader.reading.events import (
     Event,
     Failed,
     Finished,
@@ -23,9 +24,8 @@ from reader.events import (
     Stopped,
     Voicing,
 )
-from reader.providers.base import Provider
-from reader.readings import ReadingFactory
-from reader.text import Sentence, sentence_at
+from reader.reading.factory import ReadingFactory
+from reader.text.sentences import Sentence, sentence_at
 from reader.ui.background import Background, emit_from_worker
 
 log = logging.getLogger(__name__)

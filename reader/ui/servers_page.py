@@ -20,11 +20,11 @@ from PySide6.QtWidgets import (
 )
 
 from reader.errors import ReaderError, UsageError
-from reader.keys import SERVICE, KeyStore, account, host_of
+from reader.keys.redact import Redactor
+from reader.keys.store import SERVICE, KeyStore, account, host_of
+from reader.keys.transport import check_transport, is_unencrypted
 from reader.providers.registry import Registry
-from reader.redact import Redactor
 from reader.settings import Endpoint
-from reader.transport import check_transport, is_unencrypted
 from reader.ui.background import Background
 
 KINDS = (("openai-compatible", "OpenAI-compatible"), ("azure", "Azure OpenAI"))

@@ -9,17 +9,17 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, Signal, Slot
+from PySide6.QtWidgets import QWidget
 
 from reader.audio.output import OutputFactory
 from reader.errors import ReaderError
-from reader.keys import KeyStore
-from reader.player import Player
+from reader.keys.redact import Redactor
+from reader.keys.store import KeyStore
 from reader.providers.registry import Registry
-from reader.redact import Redactor
 from reader.settings import Settings, SettingsFile
+from reader.ui.player import Player
 
 if TYPE_CHECKING:
-    from reader.ui.main_window import MainWindow
     from reader.ui.settings_dialog import SettingsDialog
 
 log = logging.getLogger(__name__)
@@ -27,14 +27,17 @@ log = logging.getLogger(__name__)
 
 class Services(QObject):
     """Holds the settings in force, opens the settings dialog, and applies what it returns:
-    saved to the file, then handed to the reading factory, the player's output, the voice
-    bar's servers and the window's tray behaviour.
+    saved to the file, then handed to the reading factory and the player's output. The
+    window follows `settings_changed` itself (its tray behaviour, the voice bar's
+    servers), so this knows no window.
 
     Signals:
-        settings_changed(object): the Settings now in force.
+        settings_changed(object, object): the Settings now in force, and the ones before.
+        save_failed(str): a line saying why the settings could not be saved.
     """
 
-    settings_changed = Signal(object)
+    settings_changed = Signal(object, object)
+    save_failed = Signal(str)
 
     def __init__(
         self,
@@ -56,17 +59,15 @@ class Services(QObject):
         self._devices = devices
         self._make_output = make_output
         self._player = player
-        self.window: MainWindow | None = None
         self.dialog: SettingsDialog | None = None
 
-    def open_settings(self, window: MainWindow, page: str) -> None:
+    def open_settings(self, parent: QWidget, page: str) -> None:
         from reader.ui.settings_dialog import SettingsDialog  # not needed for the first frame
 
         if self.dialog is not None:
             self.dialog.show_page(page)
             self.dialog.raise_()
             return
-        self.window = window
         dialog = SettingsDialog(
             self.settings,
             self.registry,
@@ -75,7 +76,7 @@ class Services(QObject):
             self._player.readings.cache,
             self._devices,
             page,
-            window,
+            parent,
         )
         dialog.accepted.connect(self._accepted)
         dialog.finished.connect(self._closed)
@@ -99,13 +100,8 @@ class Services(QObject):
         self._player.readings.update(settings)
         if settings.output_device != old.output_device:
             self._player.set_output(self._make_output(settings.output_device))
-        window = self.window
-        if window is not None:
-            window.keep_in_tray = settings.close_to_tray and window.tray_shown()
-            if window.voice_bar is not None and settings.endpoints != old.endpoints:
-                window.voice_bar.set_endpoints(settings.endpoints)
         self.save()
-        self.settings_changed.emit(settings)
+        self.settings_changed.emit(settings, old)
 
     def remember_voices(
         self, favourites: dict[str, list[str]], recent: dict[str, list[str]]
@@ -122,5 +118,4 @@ class Services(QObject):
             self._file.save(self.settings)
         except (OSError, ReaderError) as error:
             log.warning("The settings could not be saved: %s", error)
-            if self.window is not None:
-                self.window.status.setText(f"The settings could not be saved: {error}")
+            self.save_failed.emit(f"The settings could not be saved: {error}")

@@ -24,11 +24,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from reader.cache import AudioCache
 from reader.errors import ReaderError
-from reader.keys import KeyStore
+from reader.keys.redact import Redactor
+from reader.keys.store import KeyStore
 from reader.providers.registry import Registry
-from reader.redact import Redactor
+from reader.reading.cache import AudioCache
 from reader.settings import Settings
 from reader.ui.background import Background
 from reader.ui.keys_page import KeysPage

@@ -9,10 +9,10 @@ from PySide6.QtCore import Signal, Slot
 from PySide6.QtWidgets import QComboBox, QDoubleSpinBox, QToolBar, QWidget
 
 from reader.errors import ReaderError
-from reader.events import Voicing
-from reader.keys import host_of
+from reader.keys.store import host_of
 from reader.providers.base import Provider, Voice
 from reader.providers.registry import Registry
+from reader.reading.events import Voicing
 from reader.settings import Endpoint
 from reader.ui.voices import VoiceButton, VoiceListLoader
 

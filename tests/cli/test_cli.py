@@ -15,9 +15,9 @@ from pathlib import Path
 import pytest
 import soundfile
 
-from tests.conftest import require
+from tests.conftest import ROOT, require
 
-CHAPTER = Path(__file__).parent / "data" / "chapter.txt"
+CHAPTER = ROOT / "tests" / "data" / "chapter.txt"
 
 
 def run(

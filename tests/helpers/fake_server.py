@@ -280,7 +280,7 @@ class _Handler(BaseHTTPRequestHandler):
     def _speech(self, text: str) -> bytes:
         if not self.server.per_sentence:
             return speech_pcm(text)
-        from reader.text import split_sentences
+        from reader.text.sentences import split_sentences
 
         parts = [speech_pcm(s.text) for s in split_sentences(text)]
         starts = np.cumsum([0] + [len(p) // 2 for p in parts[:-1]])

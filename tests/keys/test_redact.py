@@ -6,7 +6,7 @@ import logging
 
 import pytest
 
-from reader.redact import MASK, RedactingFilter, Redactor
+from reader.keys.redact import MASK, RedactingFilter, Redactor
 
 
 @pytest.mark.parametrize(

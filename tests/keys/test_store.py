@@ -13,9 +13,9 @@ import pytest
 
 from reader import APP_ID
 from reader.errors import UsageError
-from reader.keys import KeyringUnavailable, KeyStore, account, host_of, mask, os_keyring
-from reader.redact import Redactor
-from reader.secret_service import SecretService
+from reader.keys.redact import Redactor
+from reader.keys.secret_service import SecretService
+from reader.keys.store import KeyringUnavailable, KeyStore, account, host_of, mask, os_keyring
 from tests.conftest import require
 from tests.helpers.cli import reader, speak
 from tests.helpers.fake_server import FakeSpeechServer
@@ -125,8 +125,8 @@ def test_linux_keys_need_neither_keyring_nor_cryptography(secret_service) -> Non
     assert isinstance(os_keyring("hint", platform="freebsd14"), SecretService)
     script = (
         "import sys\n"
-        "from reader.keys import KeyStore\n"
-        "from reader.redact import Redactor\n"
+        "from reader.keys.store import KeyStore\n"
+        "from reader.keys.redact import Redactor\n"
         "store = KeyStore(Redactor(), environ={})\n"
         "store.save('elevenlabs', 'el-key-0123456789')\n"
         "assert store.get('elevenlabs').value == 'el-key-0123456789'\n"
@@ -322,7 +322,7 @@ class _Broken:
 
 
 def test_a_plaintext_keyring_is_refused() -> None:
-    from reader.keys import _refuse_insecure
+    from reader.keys.store import _refuse_insecure
 
     plaintext = type("PlaintextKeyring", (), {"__module__": "keyrings.alt.file"})()
     with pytest.raises(KeyringUnavailable, match="plain file"):

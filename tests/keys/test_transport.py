@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from reader.errors import UsageError
-from reader.transport import check_transport, is_private_host
+from reader.keys.transport import check_transport, is_private_host
 
 
 @pytest.mark.parametrize(

@@ -192,11 +192,11 @@ def test_elevenlabs_streams_ndjson_with_the_key_header(keyed, tmp_path) -> None:
 
 
 def test_elevenlabs_character_timings_place_sentences_exactly(keyed) -> None:
-    from reader.engine import Reading
-    from reader.events import State, Voicing
-    from reader.keys import KeyStore
+    from reader.keys.redact import Redactor
+    from reader.keys.store import KeyStore
     from reader.providers.registry import Registry
-    from reader.redact import Redactor
+    from reader.reading.engine import Reading
+    from reader.reading.events import State, Voicing
 
     server, env, saved = keyed
     server.models = EL_MODELS

@@ -285,8 +285,8 @@ def test_public_plain_http_is_refused(tmp_path) -> None:
 
 def test_behind_a_buffering_proxy_audio_starts_after_the_first_sentence(server, registry) -> None:
     from reader.audio.output import clock_output
-    from reader.engine import Reading
-    from reader.events import Started, Voicing
+    from reader.reading.engine import Reading
+    from reader.reading.events import Started, Voicing
 
     server.mode = "buffering"
     server.synthesis_speed = 2.0
@@ -320,8 +320,8 @@ def test_a_buffering_proxy_is_noticed_and_then_asked_one_sentence_at_a_time(
     server, registry
 ) -> None:
     from reader.audio.output import clock_output
-    from reader.engine import Reading
-    from reader.events import State, Voicing
+    from reader.reading.engine import Reading
+    from reader.reading.events import State, Voicing
 
     server.mode = "buffering"
     server.synthesis_speed = 6.0  # the proxy synthesizes at 4x the speed playback consumes

@@ -14,10 +14,10 @@ import numpy as np
 import pytest
 import soundfile
 
-from reader.engine import Reading
-from reader.events import Retrying, State, Voicing
 from reader.providers.http import HttpApi
 from reader.providers.openai import OpenAISpeech
+from reader.reading.engine import Reading
+from reader.reading.events import Retrying, State, Voicing
 from tests.helpers.cli import speak
 from tests.helpers.fake_server import FakeSpeechServer
 

@@ -10,12 +10,12 @@ import pytest
 import soundfile
 
 from reader.audio.format import AudioFormat
-from reader.cache import AudioCache, CacheKey
-from reader.engine import Reading
-from reader.events import State, Voicing
 from reader.providers.base import WordTiming
 from reader.providers.http import HttpApi
 from reader.providers.openai import OpenAISpeech
+from reader.reading.cache import AudioCache, CacheKey
+from reader.reading.engine import Reading
+from reader.reading.events import State, Voicing
 from tests.helpers.cli import reader, speak
 from tests.helpers.fake_server import FakeSpeechServer
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import re
 
-from reader.cost import PriceTable, Tally
+from reader.reading.cost import PriceTable, Tally
 from reader.settings import SettingsFile
 from tests.helpers.cli import reader, speak
 from tests.helpers.fake_server import FakeSpeechServer

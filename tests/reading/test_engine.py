@@ -11,9 +11,10 @@ import pytest
 
 from reader.audio.format import AudioFormat
 from reader.audio.output import clock_output
-from reader.engine import Reading
 from reader.errors import ProviderUnavailable, StreamBroken, UsageError
-from reader.events import (
+from reader.providers.base import AudioChunk, CancelToken, SpeechRequest, Voice
+from reader.reading.engine import Reading
+from reader.reading.events import (
     Failed,
     Finished,
     SentenceStarted,
@@ -22,7 +23,6 @@ from reader.events import (
     Stopped,
     Voicing,
 )
-from reader.providers.base import AudioChunk, CancelToken, SpeechRequest, Voice
 
 TEXT = "First sentence here. The second one is a bit longer than that. Third. And the fourth."
 

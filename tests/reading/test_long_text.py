@@ -11,10 +11,10 @@ from __future__ import annotations
 import numpy as np
 
 from reader.audio.output import clock_output
-from reader.engine import Reading
-from reader.events import State, Voicing
 from reader.providers.http import HttpApi
 from reader.providers.openai import OpenAISpeech
+from reader.reading.engine import Reading
+from reader.reading.events import State, Voicing
 from tests.helpers.fake_server import FakeSpeechServer
 
 CLOCK = 8.0

@@ -5,11 +5,11 @@ from __future__ import annotations
 
 import pytest
 
-from reader.events import Voicing
-from reader.pace import DEFAULT_S, MAXIMUM_S, MINIMUM_S, SAFETY, EndpointPace
 from reader.providers.http import HttpApi
 from reader.providers.openai import OpenAISpeech
-from reader.readings import ReadingFactory
+from reader.reading.events import Voicing
+from reader.reading.factory import ReadingFactory
+from reader.reading.pace import DEFAULT_S, MAXIMUM_S, MINIMUM_S, SAFETY, EndpointPace
 from reader.settings import Settings
 from tests.helpers.fake_server import FakeSpeechServer
 

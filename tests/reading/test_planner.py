@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from reader.fetch import ChunkSlot
-from reader.planner import Planner
-from reader.text import split_sentences
+from reader.reading.fetch import ChunkSlot
+from reader.reading.planner import Planner
+from reader.text.sentences import split_sentences
 
 TEXT = "One is short. " + "This sentence has a fair number of words in it. " * 8 + "\n\nNew part."
 

@@ -13,8 +13,8 @@ import pytest
 import soundfile
 
 from reader.audio.output import device_output
-from reader.engine import Reading
-from reader.events import State, Voicing
+from reader.reading.engine import Reading
+from reader.reading.events import State, Voicing
 from tests.helpers.monitor import MonitorRecorder
 from tests.helpers.sink import locate
 

@@ -10,11 +10,11 @@ from pathlib import Path
 import numpy as np
 
 from reader.audio.output import device_output
-from reader.cache import AudioCache
-from reader.events import State, Voicing
 from reader.providers.http import HttpApi
 from reader.providers.openai import OpenAISpeech
-from reader.readings import ReadingFactory
+from reader.reading.cache import AudioCache
+from reader.reading.events import State, Voicing
+from reader.reading.factory import ReadingFactory
 from reader.settings import Settings
 from tests.helpers.fake_server import FakeSpeechServer
 from tests.helpers.monitor import LOUD

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from reader.providers.base import WordTiming
-from reader.text import Chunk
-from reader.timeline import Timeline
+from reader.reading.timeline import Timeline
+from reader.text.sentences import Chunk
 
 
 def chunk(index: int, sentences: tuple[int, ...], starts: tuple[int, ...], length: int) -> Chunk:
@@ -60,7 +60,7 @@ def test_with_exact_timings_a_broken_stream_resumes_at_the_last_timed_sentence()
 
 
 def test_text_position_is_the_heard_sentence_plus_what_was_spoken_of_it() -> None:
-    from reader.text import Sentence
+    from reader.text.sentences import Sentence
 
     # Two sentences of 10 and 20 characters at offsets 5 and 16 of the original text.
     sentences = [Sentence(0, 5, 15, "a" * 10, True), Sentence(1, 16, 36, "b" * 20, False)]

@@ -6,7 +6,8 @@ import json
 
 import pytest
 
-from reader.prepare import (
+from reader.settings import SettingsFile
+from reader.text.prepare import (
     CODE_NOTE,
     Dictionary,
     Pronunciation,
@@ -14,7 +15,6 @@ from reader.prepare import (
     read_markdown,
     speech_sentences,
 )
-from reader.settings import SettingsFile
 from tests.helpers.cli import speak
 from tests.helpers.fake_server import FakeSpeechServer
 
@@ -146,7 +146,7 @@ def test_a_cloud_voice_is_sent_prose_with_the_pronunciations(tmp_path) -> None:
 def test_markdown_searched_in_windows_reads_the_same(monkeypatch: pytest.MonkeyPatch) -> None:
     """The line patterns are searched a window at a time (so no single search holds the
     interpreter lock for long); windows far smaller than a block must change nothing."""
-    import reader.prepare as prepare
+    import reader.text.prepare as prepare
 
     block = (
         "Title {n}\n=====\n\n# Heading {n}\n\nSub {n}\n---\n\n> quoted {n}\n> more\n\n"

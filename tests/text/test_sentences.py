@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from reader.text import clean, is_speakable, plan_chunks, split_sentences
+from reader.text.sentences import clean, is_speakable, plan_chunks, split_sentences
 
 
 def spoken(text: str) -> list[str]:

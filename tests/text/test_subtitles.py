@@ -10,8 +10,8 @@ import numpy as np
 import pytest
 import soundfile
 
-from reader.subtitles import LINE_CHARS, Cue, Envelope, cues, refine, render
-from reader.text import split_sentences
+from reader.text.sentences import split_sentences
+from reader.text.subtitles import LINE_CHARS, Cue, Envelope, cues, refine, render
 from tests.helpers.cli import reader, speak
 from tests.helpers.fake_server import FakeSpeechServer
 
@@ -111,7 +111,7 @@ def test_cues_start_within_50_ms_of_their_sentences(tmp_path, kind) -> None:
 
 def test_subtitles_that_cannot_be_written_say_where_and_leave_nothing(tmp_path) -> None:
     from reader.errors import ExportError
-    from reader.subtitles import write_subtitles
+    from reader.text.subtitles import write_subtitles
 
     target = tmp_path / "gone" / "x.srt"
     with pytest.raises(ExportError, match="Cannot write subtitles to .*gone/x.srt"):

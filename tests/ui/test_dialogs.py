@@ -14,16 +14,16 @@ import soundfile
 from PySide6.QtCore import QPoint, Qt
 
 from reader.audio.output import clock_output
-from reader.cache import AudioCache
-from reader.events import Voicing
-from reader.keys import KeyStore, account, host_of
-from reader.player import Player
+from reader.keys.redact import Redactor
+from reader.keys.store import KeyStore, account, host_of
 from reader.providers.registry import Registry
-from reader.readings import ReadingFactory
-from reader.redact import Redactor
+from reader.reading.cache import AudioCache
+from reader.reading.events import Voicing
+from reader.reading.factory import ReadingFactory
 from reader.settings import Endpoint, Settings, SettingsFile
-from reader.text import Sentence
+from reader.text.sentences import Sentence
 from reader.ui.main_window import MainWindow
+from reader.ui.player import Player
 from reader.ui.services import Services
 from reader.ui.voice_bar import VoiceBar
 from tests.conftest import ROOT

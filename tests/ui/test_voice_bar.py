@@ -8,13 +8,13 @@ from collections.abc import Iterator
 import pytest
 
 from reader.audio.output import clock_output
-from reader.cache import AudioCache
-from reader.events import Voicing
-from reader.player import Player
 from reader.providers.registry import Registry
-from reader.readings import ReadingFactory
+from reader.reading.cache import AudioCache
+from reader.reading.events import Voicing
+from reader.reading.factory import ReadingFactory
 from reader.settings import Endpoint, Settings
 from reader.ui.main_window import MainWindow
+from reader.ui.player import Player
 from reader.ui.voice_bar import VoiceBar
 from tests.conftest import ROOT
 from tests.helpers.fake_server import Failure, FakeSpeechServer

@@ -23,12 +23,12 @@ from PySide6.QtWidgets import (
 )
 
 from reader.audio.output import clock_output
-from reader.events import Voicing
-from reader.player import Player
-from reader.readings import ReadingFactory
+from reader.reading.events import Voicing
+from reader.reading.factory import ReadingFactory
 from reader.settings import Settings
 from reader.ui.banner import Banner
 from reader.ui.main_window import MainWindow
+from reader.ui.player import Player
 from reader.ui.progress_view import LevelMeter, ProgressView, TimelineBar
 from tests.conftest import ROOT, require
 
