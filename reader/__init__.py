@@ -13,6 +13,8 @@ list (tests/test_layering.py holds them to it), and nothing above `ui` imports Q
   and export.
 - `cli`: the terminal's face (`reader speak`, `keys`, `voices`…).
 - `ui`: the window, its dialogs and the Player that binds them to a Reading (Qt).
+- `desktop` (beside `ui`, neither imports the other): system-wide shortcuts, MPRIS and the
+  Wayland selection (Qt, platform libraries).
 - `app`: the composition root that makes and wires them.
 """
 

@@ -24,6 +24,7 @@ def run_gui(redactor: Redactor, read_clipboard: bool = False, read_selection: bo
     from PySide6.QtWidgets import QApplication
 
     from reader.audio.output import device_output, output_devices
+    from reader.desktop.integration import Desktop
     from reader.errors import ReaderError
     from reader.keys.store import KeyStore
     from reader.providers.registry import Registry
@@ -95,6 +96,24 @@ def run_gui(redactor: Redactor, read_clipboard: bool = False, read_selection: bo
     if settings_file.warning:
         window.status.setText(settings_file.warning)
 
+    # What a system-wide shortcut or a media key does: the window's own actions.
+    shortcut_actions = {
+        "read-selection": window.selection_action,
+        "read-clipboard": window.clipboard_action,
+        "play-pause": window.play_action,
+        "stop": window.stop_action,
+        "previous": window.previous_action,
+        "next": window.next_action,
+    }
+    desktop = Desktop(
+        {name: action.trigger for name, action in shortcut_actions.items()},
+        window.status.setText,
+        window,
+    )
+    desktop.apply(settings)
+    services.settings_changed.connect(desktop.apply)
+    services.shortcut_status = desktop.status
+
     server = InstanceServer(name, window)
     server.requested.connect(window.handle_request)
     server.listen()
@@ -108,6 +127,7 @@ def run_gui(redactor: Redactor, read_clipboard: bool = False, read_selection: bo
         window.read_selection()
 
     status = app.exec()
+    desktop.close()
     server.close()
     player.stop()
     registry.close()

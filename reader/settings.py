@@ -27,6 +27,22 @@ class Endpoint:
     name: str = ""
 
 
+# What a system-wide shortcut can do: (id, the label a person reads, the default key in
+# Qt's portable text). Off until the person turns them on (Settings → Shortcuts).
+SHORTCUT_ACTIONS: tuple[tuple[str, str, str], ...] = (
+    ("read-selection", "Read selection", "Ctrl+Alt+R"),
+    ("read-clipboard", "Read clipboard", "Ctrl+Alt+V"),
+    ("play-pause", "Play / Pause", "Ctrl+Alt+P"),
+    ("stop", "Stop", "Ctrl+Alt+S"),
+    ("previous", "Previous sentence", "Ctrl+Alt+,"),
+    ("next", "Next sentence", "Ctrl+Alt+."),
+)
+
+
+def default_shortcuts() -> dict[str, str]:
+    return {action: key for action, _, key in SHORTCUT_ACTIONS}
+
+
 @dataclass(frozen=True, slots=True)
 class Settings:
     provider: str = ""  # empty: the offline voice, or the first provider with a key
@@ -49,6 +65,9 @@ class Settings:
     recent_voices: dict[str, list[str]] = field(default_factory=dict)
     output_device: str = ""  # empty: the system's default output
     close_to_tray: bool = False  # closing the window keeps Reader in the tray
+    global_shortcuts: bool = False  # Reader registers its own system-wide shortcuts
+    # Action id (SHORTCUT_ACTIONS) to its key in Qt's portable text; "" for none.
+    shortcuts: dict[str, str] = field(default_factory=default_shortcuts)
 
 
 class SettingsFile:
@@ -107,6 +126,7 @@ def _settings_from(data: dict[str, Any]) -> Settings:
         ("output_device", str),
         ("markdown", bool),
         ("close_to_tray", bool),
+        ("global_shortcuts", bool),
     ):
         value = data.get(name, getattr(defaults, name))
         values[name] = value if isinstance(value, kind) else getattr(defaults, name)
@@ -148,7 +168,17 @@ def _settings_from(data: dict[str, Any]) -> Settings:
         for name, value in (prices.items() if isinstance(prices, dict) else [])
         if isinstance(value, int | float) and not isinstance(value, bool) and value >= 0
     }
+    values["shortcuts"] = _shortcuts(data.get("shortcuts"))
     return Settings(**values)
+
+
+def _shortcuts(value: Any) -> dict[str, str]:
+    """The saved keys for known actions; an action not in the file keeps its default."""
+    chosen = default_shortcuts()
+    for action, key in value.items() if isinstance(value, dict) else []:
+        if action in chosen and isinstance(key, str):
+            chosen[action] = key
+    return chosen
 
 
 def _voice_lists(value: Any) -> dict[str, list[str]]:

@@ -2,7 +2,8 @@
 
 The rule, lowest layer first (the same list as `reader/__init__.py`'s docstring):
 
-    errors, files → audio, keys → text → providers, settings, logs → reading → cli → ui → app
+    errors, files → audio, keys → text → providers, settings, logs → reading → cli
+    → ui, desktop → app
 
 A module may import its own layer's package and any layer to its left, and the package
 root `reader` (its id and version). Layers on the same step do not import each other
@@ -22,7 +23,7 @@ from pathlib import Path
 
 import reader
 
-QT_SIDE = ("reader.ui", "reader.app")
+QT_SIDE = ("reader.ui", "reader.desktop", "reader.app")
 
 # Each layer's rank: a module may import ranks below its own, and its own package.
 RANKS: dict[str, int] = {
@@ -37,6 +38,7 @@ RANKS: dict[str, int] = {
     "reading": 4,
     "cli": 5,
     "ui": 6,
+    "desktop": 6,  # platform integration beside ui; neither imports the other
     "app": 7,
 }
 # Imports that go up on purpose, each made only inside a function (see the docstring).

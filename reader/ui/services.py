@@ -60,6 +60,8 @@ class Services(QObject):
         self._make_output = make_output
         self._player = player
         self.dialog: SettingsDialog | None = None
+        # What the Shortcuts page says about this desktop (set by the composition root).
+        self.shortcut_status: Callable[[], str] = lambda: ""
 
     def open_settings(self, parent: QWidget, page: str) -> None:
         from reader.ui.settings_dialog import SettingsDialog  # not needed for the first frame
@@ -77,6 +79,7 @@ class Services(QObject):
             self._devices,
             page,
             parent,
+            self.shortcut_status(),
         )
         dialog.accepted.connect(self._accepted)
         dialog.finished.connect(self._closed)

@@ -33,8 +33,9 @@ from reader.settings import Settings
 from reader.ui.background import Background
 from reader.ui.keys_page import KeysPage
 from reader.ui.servers_page import ServersPage
+from reader.ui.shortcuts_page import ShortcutsPage
 
-PAGES = ("keys", "servers", "reading", "audio", "window")
+PAGES = ("keys", "servers", "reading", "audio", "window", "shortcuts")
 
 
 def _spin(low: int, high: int, value: int, suffix: str, name: str) -> QSpinBox:
@@ -60,6 +61,7 @@ class SettingsDialog(QDialog):
         devices: Callable[[], list[str]],
         page: str = "keys",
         parent: QWidget | None = None,
+        shortcut_status: str = "",
     ) -> None:
         super().__init__(parent)
         self.setWindowTitle("Reader settings")
@@ -76,6 +78,8 @@ class SettingsDialog(QDialog):
         self.tabs.addTab(self._reading_page(settings, registry), "&Reading")
         self.tabs.addTab(self._audio_page(settings), "&Audio")
         self.tabs.addTab(self._window_page(settings), "&Window")
+        self.shortcuts = ShortcutsPage(settings, shortcut_status)
+        self.tabs.addTab(self.shortcuts, "Sh&ortcuts")
         self.show_page(page)
         buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
@@ -173,6 +177,8 @@ class SettingsDialog(QDialog):
             cache_mb=self.cache_mb.value(),
             close_to_tray=self.close_to_tray.isChecked(),
             endpoints=self.servers.endpoints,
+            global_shortcuts=self.shortcuts.enabled.isChecked(),
+            shortcuts=self.shortcuts.keys(),
         )
 
     @Slot()

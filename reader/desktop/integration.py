@@ -1,0 +1,92 @@
+"""What the composition root wires: the person's shortcuts and the media player, kept in
+step with the settings and the player."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Mapping
+
+from PySide6.QtCore import QObject, Slot
+
+from reader.desktop.shortcuts import NO_BACKEND, Backend, make_backend, platform_kind
+from reader.settings import Settings
+
+log = logging.getLogger(__name__)
+
+# What each desktop offers, shown while the shortcuts are off.
+_OFFERED = {
+    "x11": "On X11 Reader grabs these keys itself.",
+    "wayland": "Reader asks the desktop for these keys (its GlobalShortcuts portal); the "
+    "desktop may ask you to confirm them.",
+    "windows": "Reader registers these keys with Windows.",
+    "macos": "Reader registers these keys with macOS.",
+}
+
+
+class Desktop(QObject):
+    """Registers the shortcuts the settings ask for and runs `actions[id]` when one is
+    pressed; `show_line` shows a line a person should read (a key that could not be had).
+    `status()` is what the Shortcuts page says about this desktop."""
+
+    def __init__(
+        self,
+        actions: Mapping[str, Callable[[], object]],
+        show_line: Callable[[str], None],
+        parent: QObject | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self._actions = actions
+        self._show_line = show_line
+        self._backend: Backend | None = None
+        self._why_none = ""
+        self._problems: list[str] = []
+        self._keys: dict[str, str] = {}
+
+    def status(self) -> str:
+        if self._backend is not None:
+            lines = [f"Registered through {self._backend.name}.", *self._problems]
+            return "\n".join(lines)
+        if self._why_none:
+            return self._why_none
+        return _OFFERED.get(platform_kind(), NO_BACKEND)
+
+    @Slot(object, object)
+    def apply(self, settings: Settings, old: Settings | None = None) -> None:
+        """Follow the settings: register, change or drop the shortcuts."""
+        keys = (
+            {a: k for a, k in settings.shortcuts.items() if k} if settings.global_shortcuts else {}
+        )
+        if keys == self._keys:
+            return
+        self._keys = keys
+        if not keys:
+            self._close_backend()
+            return
+        if self._backend is None:
+            self._backend, self._why_none = make_backend(self._activated, self._report, self)
+            if self._backend is None:
+                self._show_line(self._why_none)
+                return
+        self._problems = self._backend.bind(keys)
+        for line in self._problems:
+            self._report(line)
+
+    def _report(self, line: str) -> None:
+        log.warning("shortcuts: %s", line)
+        if line not in self._problems:
+            self._problems.append(line)
+        self._show_line(line)
+
+    def _activated(self, action: str) -> None:
+        run = self._actions.get(action)
+        if run is not None:
+            run()
+
+    def _close_backend(self) -> None:
+        if self._backend is not None:
+            self._backend.close()
+        self._backend = None
+        self._problems = []
+
+    def close(self) -> None:
+        self._close_backend()

@@ -1,0 +1,57 @@
+"""Settings → Shortcuts: the keys chosen there are the keys that work, and are kept."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+
+from PySide6.QtGui import QKeySequence
+
+from reader.desktop.integration import Desktop
+from reader.settings import Settings, SettingsFile
+from reader.ui.shortcuts_page import ShortcutsPage
+from tests.conftest import require
+
+
+def test_a_key_changed_on_the_page_is_the_one_that_reads(qtbot, display, tmp_path) -> None:
+    require(shutil.which("xdotool") is not None, "xdotool")
+    page = ShortcutsPage(Settings(), "On X11 Reader grabs these keys itself.")
+    qtbot.addWidget(page)
+    assert not page.enabled.isChecked()  # opt-in
+    ran: list[str] = []
+    lines: list[str] = []
+    desktop = Desktop({"read-selection": lambda: ran.append("read-selection")}, lines.append)
+    try:
+        page.enabled.setChecked(True)
+        page.edits["read-selection"].setKeySequence(QKeySequence("Ctrl+Alt+J"))
+        page.edits["stop"].clear()
+        chosen = Settings(global_shortcuts=True, shortcuts=page.keys())
+        assert chosen.shortcuts["read-selection"] == "Ctrl+Alt+J"
+        assert chosen.shortcuts["stop"] == ""
+        desktop.apply(chosen)
+        assert desktop.status() == "Registered through X11 key grabs."
+        subprocess.run(["xdotool", "key", "ctrl+alt+r"], check=True)  # the old key: nothing
+        subprocess.run(["xdotool", "key", "ctrl+alt+j"], check=True)
+        qtbot.waitUntil(lambda: ran == ["read-selection"], timeout=3000)
+        qtbot.wait(200)
+        assert ran == ["read-selection"] and lines == []
+        # Kept across starts.
+        file = SettingsFile(tmp_path / "settings.json")
+        file.save(chosen)
+        assert file.load().shortcuts == chosen.shortcuts
+        assert file.load().global_shortcuts
+        # Turned off: the key is the person's again.
+        desktop.apply(Settings())
+        subprocess.run(["xdotool", "key", "ctrl+alt+j"], check=True)
+        qtbot.wait(300)
+        assert ran == ["read-selection"]
+    finally:
+        desktop.close()
+
+
+def test_the_page_offers_the_manual_binding(qtbot) -> None:
+    page = ShortcutsPage(Settings(), "")
+    qtbot.addWidget(page)
+    assert page.command.text().endswith("gui --read-selection")
+    assert page.sway.text().startswith("bindsym Ctrl+Alt+r exec ")
+    assert page.hyprland.text().startswith("bind = CTRL ALT, R, exec, ")
