@@ -106,10 +106,16 @@ def run_gui(redactor: Redactor, read_clipboard: bool = False, read_selection: bo
         "next": window.next_action,
     }
     desktop = Desktop(
-        {name: action.trigger for name, action in shortcut_actions.items()},
+        {
+            **{name: action.trigger for name, action in shortcut_actions.items()},
+            "raise": window.bring_to_front,
+        },
         window.status.setText,
+        lambda: voice_bar.voicing.voice,
         window,
     )
+    player.state_changed.connect(desktop.follow_state)
+    player.reading_started.connect(desktop.follow_reading)
     desktop.apply(settings)
     services.settings_changed.connect(desktop.apply)
     services.shortcut_status = desktop.status

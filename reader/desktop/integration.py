@@ -4,11 +4,15 @@ step with the settings and the player."""
 from __future__ import annotations
 
 import logging
+import sys
 from collections.abc import Callable, Mapping
 
 from PySide6.QtCore import QObject, Slot
 
+from reader.desktop.bus import SessionBus
+from reader.desktop.mpris import MediaPlayer
 from reader.desktop.shortcuts import NO_BACKEND, Backend, make_backend, platform_kind
+from reader.reading.engine import Reading
 from reader.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -32,15 +36,29 @@ class Desktop(QObject):
         self,
         actions: Mapping[str, Callable[[], object]],
         show_line: Callable[[str], None],
+        voice: Callable[[], str] = lambda: "",
         parent: QObject | None = None,
     ) -> None:
         super().__init__(parent)
         self._actions = actions
+        self._media = _media_player(actions, voice, self)
         self._show_line = show_line
         self._backend: Backend | None = None
         self._why_none = ""
         self._problems: list[str] = []
         self._keys: dict[str, str] = {}
+
+    @Slot(str)
+    def follow_state(self, state: str) -> None:
+        """The player's state (reader.ui.player.Player.state_changed)."""
+        if self._media is not None:
+            self._media.follow_state(state)
+
+    @Slot(object)
+    def follow_reading(self, reading: Reading) -> None:
+        """A reading just started (reader.ui.player.Player.reading_started)."""
+        if self._media is not None:
+            self._media.follow_reading(reading)
 
     def status(self) -> str:
         if self._backend is not None:
@@ -90,3 +108,19 @@ class Desktop(QObject):
 
     def close(self) -> None:
         self._close_backend()
+        if self._media is not None:
+            self._media.close()
+
+
+def _media_player(
+    actions: Mapping[str, Callable[[], object]], voice: Callable[[], str], parent: QObject
+) -> MediaPlayer | None:
+    """MPRIS where there is a session bus (Linux, the BSDs); None elsewhere."""
+    if sys.platform in ("win32", "darwin"):
+        return None
+    try:
+        bus = SessionBus(parent=parent)
+    except Exception as error:  # no session bus: media keys are simply not offered
+        log.info("no session bus, so no media keys: %s", error)
+        return None
+    return MediaPlayer(bus, actions, voice, parent)
