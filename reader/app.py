@@ -25,6 +25,8 @@ def run_gui(redactor: Redactor, read_clipboard: bool = False, read_selection: bo
 
     from reader.audio.output import device_output, output_devices
     from reader.desktop.integration import Desktop
+    from reader.desktop.selection import WaylandSelection
+    from reader.desktop.shortcuts import platform_kind
     from reader.errors import ReaderError
     from reader.keys.store import KeyStore
     from reader.providers.registry import Registry
@@ -114,6 +116,8 @@ def run_gui(redactor: Redactor, read_clipboard: bool = False, read_selection: bo
         lambda: voice_bar.voicing.voice,
         window,
     )
+    if platform_kind() == "wayland":
+        window.selection_reader = WaylandSelection().read
     player.state_changed.connect(desktop.follow_state)
     player.reading_started.connect(desktop.follow_reading)
     desktop.apply(settings)

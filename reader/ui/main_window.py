@@ -4,6 +4,7 @@ progress view, the problem banner; dialogs and the tray hang off it."""
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Slot
@@ -77,6 +78,8 @@ class MainWindow(QMainWindow):
         self._last_heard = 0  # where "Try again" starts after a failure
         self._previewing = False
         self.keep_in_tray = False  # closing hides the window (set from settings)
+        # Where "Read selection" gets its text when Qt cannot (Wayland: set by the app).
+        self.selection_reader: Callable[[], tuple[str, str]] | None = None
         self.tray: Tray | None = None
         self.export_dialog: ExportDialog | None = None
         self.setWindowTitle(APP_NAME)
@@ -175,7 +178,10 @@ class MainWindow(QMainWindow):
         self._read_system_text(selection=True)
 
     def _read_system_text(self, selection: bool) -> None:
-        text, note = system_text(selection)
+        if selection and self.selection_reader is not None:
+            text, note = self.selection_reader()
+        else:
+            text, note = system_text(selection)
         if note:
             self.status.setText(note)
         if text:
