@@ -123,6 +123,7 @@ def run_gui(redactor: Redactor, read_clipboard: bool = False, read_selection: bo
     desktop.apply(settings)
     services.settings_changed.connect(desktop.apply)
     services.shortcut_status = desktop.status
+    services.shortcut_configure = desktop.configure_action
 
     server = InstanceServer(name, window)
     server.requested.connect(window.handle_request)

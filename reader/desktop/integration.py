@@ -11,6 +11,7 @@ from PySide6.QtCore import QObject, Slot
 
 from reader.desktop.bus import SessionBus
 from reader.desktop.mpris import MediaPlayer
+from reader.desktop.portal import PortalShortcuts
 from reader.desktop.shortcuts import NO_BACKEND, Backend, make_backend, platform_kind
 from reader.reading.engine import Reading
 from reader.settings import Settings
@@ -59,6 +60,14 @@ class Desktop(QObject):
         """A reading just started (reader.ui.player.Player.reading_started)."""
         if self._media is not None:
             self._media.follow_reading(reading)
+
+    def configure_action(self) -> Callable[[], object] | None:
+        """What opens the desktop's own dialog for Reader's shortcuts, where it has one
+        (the GlobalShortcuts portal from version 2)."""
+        backend = self._backend
+        if isinstance(backend, PortalShortcuts) and backend.version >= 2:
+            return backend.configure
+        return None
 
     def status(self) -> str:
         if self._backend is not None:

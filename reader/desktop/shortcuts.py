@@ -63,6 +63,14 @@ def make_backend(
             from reader.desktop.x11 import X11Shortcuts
 
             return X11Shortcuts(on_activated, os.environ.get("DISPLAY"), parent), ""
+        if kind == "wayland":
+            from reader.desktop.portal import PortalShortcuts
+
+            portal = PortalShortcuts(on_activated, report, parent)
+            if portal.available():
+                return portal, ""
+            portal.close()
+            return None, NO_BACKEND
     except Exception as error:  # a missing library or display: say so, keep the window
         log.warning("system-wide shortcuts are unavailable: %s", error)
         return None, f"System-wide shortcuts are unavailable here ({error})."

@@ -13,35 +13,9 @@ from collections.abc import Callable, Mapping
 
 from PySide6.QtCore import QObject, QSocketNotifier, Slot
 
+from reader.desktop.keys import keysym_name, parse_key
+
 log = logging.getLogger(__name__)
-
-# Qt's portable key names that differ from X keysym names.
-_KEYSYMS = {
-    "Space": "space",
-    "Esc": "Escape",
-    "Enter": "Return",
-    "Backspace": "BackSpace",
-    "Del": "Delete",
-    "Ins": "Insert",
-    "PgUp": "Prior",
-    "PgDown": "Next",
-    "Print": "Print",
-    "Media Play": "XF86AudioPlay",
-    "Toggle Media Play/Pause": "XF86AudioPlay",
-    "Media Pause": "XF86AudioPause",
-    "Media Stop": "XF86AudioStop",
-    "Media Next": "XF86AudioNext",
-    "Media Previous": "XF86AudioPrev",
-}
-
-
-def parse_key(text: str) -> tuple[set[str], str]:
-    """("Ctrl+Alt+R") → ({"Ctrl", "Alt"}, "R"); a "+" key is written "Ctrl++"."""
-    if text.endswith("++"):
-        parts, key = text[:-2].split("+"), "+"
-    else:
-        *parts, key = text.split("+")
-    return {part for part in parts if part}, key
 
 
 class X11Shortcuts(QObject):
@@ -92,10 +66,7 @@ class X11Shortcuts(QObject):
     def _keycode(self, key: str) -> int:
         from Xlib import XK
 
-        if len(key) == 1 and ord(key) < 256:
-            keysym = ord(key.lower())  # Latin-1 keysyms are the characters themselves
-        else:
-            keysym = XK.string_to_keysym(_KEYSYMS.get(key, key))
+        keysym = XK.string_to_keysym(keysym_name(key))
         return int(self._display.keysym_to_keycode(keysym)) if keysym else 0
 
     def bind(self, keys: Mapping[str, str]) -> list[str]:

@@ -62,6 +62,7 @@ class Services(QObject):
         self.dialog: SettingsDialog | None = None
         # What the Shortcuts page says about this desktop (set by the composition root).
         self.shortcut_status: Callable[[], str] = lambda: ""
+        self.shortcut_configure: Callable[[], Callable[[], object] | None] = lambda: None
 
     def open_settings(self, parent: QWidget, page: str) -> None:
         from reader.ui.settings_dialog import SettingsDialog  # not needed for the first frame
@@ -80,6 +81,7 @@ class Services(QObject):
             page,
             parent,
             self.shortcut_status(),
+            self.shortcut_configure(),
         )
         dialog.accepted.connect(self._accepted)
         dialog.finished.connect(self._closed)

@@ -62,6 +62,7 @@ class SettingsDialog(QDialog):
         page: str = "keys",
         parent: QWidget | None = None,
         shortcut_status: str = "",
+        configure_shortcuts: Callable[[], object] | None = None,
     ) -> None:
         super().__init__(parent)
         self.setWindowTitle("Reader settings")
@@ -78,7 +79,7 @@ class SettingsDialog(QDialog):
         self.tabs.addTab(self._reading_page(settings, registry), "&Reading")
         self.tabs.addTab(self._audio_page(settings), "&Audio")
         self.tabs.addTab(self._window_page(settings), "&Window")
-        self.shortcuts = ShortcutsPage(settings, shortcut_status)
+        self.shortcuts = ShortcutsPage(settings, shortcut_status, configure_shortcuts)
         self.tabs.addTab(self.shortcuts, "Sh&ortcuts")
         self.show_page(page)
         buttons = QDialogButtonBox(

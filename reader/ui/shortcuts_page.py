@@ -7,6 +7,7 @@ import ast
 import shutil
 import subprocess
 import sys
+from collections.abc import Callable
 
 from PySide6.QtCore import Slot
 from PySide6.QtGui import QKeySequence
@@ -64,7 +65,13 @@ class ShortcutsPage(QWidget):
     """Edits `global_shortcuts` and `shortcuts`; `status` is what the desktop integration
     says about this desktop (the backend in use, or why there is none)."""
 
-    def __init__(self, settings: Settings, status: str, parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        settings: Settings,
+        status: str,
+        configure: Callable[[], object] | None = None,
+        parent: QWidget | None = None,
+    ) -> None:
         super().__init__(parent)
         self.enabled = QCheckBox("Reader registers these shortcuts for the whole desktop")
         self.enabled.setAccessibleName("System-wide shortcuts")
@@ -91,6 +98,12 @@ class ShortcutsPage(QWidget):
         layout.addWidget(self.enabled)
         layout.addLayout(form)
         layout.addWidget(self.status)
+        if configure is not None:
+            # The desktop keeps the real keys (the person may have changed them there).
+            self.change = QPushButton("Change in the desktop's settings…")
+            self.change.setAccessibleName("Change the shortcuts in the desktop's settings")
+            self.change.clicked.connect(configure)
+            layout.addWidget(self.change)
         layout.addWidget(self._manual_binding())
         layout.addStretch(1)
 
