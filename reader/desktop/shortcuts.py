@@ -71,6 +71,14 @@ def make_backend(
                 return portal, ""
             portal.close()
             return None, NO_BACKEND
+        if kind == "windows":
+            from reader.desktop.windows import WindowsShortcuts
+
+            return WindowsShortcuts(on_activated, parent), ""
+        if kind == "macos":
+            from reader.desktop.macos import MacShortcuts
+
+            return MacShortcuts(on_activated, parent), ""
     except Exception as error:  # a missing library or display: say so, keep the window
         log.warning("system-wide shortcuts are unavailable: %s", error)
         return None, f"System-wide shortcuts are unavailable here ({error})."
