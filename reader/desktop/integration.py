@@ -11,7 +11,7 @@ from PySide6.QtCore import QObject, Slot
 
 from reader.desktop.bus import SessionBus
 from reader.desktop.mpris import MediaPlayer
-from reader.desktop.portal import PortalShortcuts
+from reader.desktop.portal import PortalShortcuts, portal_version
 from reader.desktop.shortcuts import NO_BACKEND, Backend, make_backend, platform_kind
 from reader.reading.engine import Reading
 from reader.settings import Settings
@@ -75,7 +75,10 @@ class Desktop(QObject):
             return "\n".join(lines)
         if self._why_none:
             return self._why_none
-        return _OFFERED.get(platform_kind(), NO_BACKEND)
+        kind = platform_kind()
+        if kind == "wayland" and portal_version() == 0:
+            return NO_BACKEND  # GNOME 47 and older, Sway, Cinnamon…
+        return _OFFERED.get(kind, NO_BACKEND)
 
     @Slot(object, object)
     def apply(self, settings: Settings, old: Settings | None = None) -> None:

@@ -175,3 +175,49 @@ def test_no_portal_means_no_backend(qtbot) -> None:
     from reader.desktop.portal import portal_version
 
     assert portal_version(timeout_s=1) == 0
+
+
+@pytest.fixture
+def on_wayland(monkeypatch):
+    import reader.desktop.integration
+    import reader.desktop.shortcuts
+
+    for module in (reader.desktop.integration, reader.desktop.shortcuts):
+        monkeypatch.setattr(module, "platform_kind", lambda: "wayland")
+
+
+def test_on_wayland_the_settings_bind_through_the_portal(qtbot, portal, on_wayland) -> None:
+    from reader.desktop.integration import Desktop
+    from reader.settings import Settings
+
+    ran: list[str] = []
+    lines: list[str] = []
+    desktop = Desktop({"stop": lambda: ran.append("stop")}, lines.append)
+    try:
+        assert "GlobalShortcuts portal" in desktop.status()
+        desktop.apply(Settings(global_shortcuts=True, shortcuts={"stop": "Ctrl+Alt+S"}))
+        assert desktop.status() == "Registered through the desktop's GlobalShortcuts portal."
+        qtbot.waitUntil(lambda: len(bound_sessions(portal)) == 1, timeout=5000)
+        portal.call("Press", "stop")
+        qtbot.waitUntil(lambda: ran == ["stop"], timeout=3000)
+        assert (desktop.configure_action() is not None) == (portal.version >= 2)
+        assert lines == []
+    finally:
+        desktop.close()
+
+
+def test_on_wayland_without_a_portal_the_page_says_so(qtbot, on_wayland) -> None:
+    require(bool(os.environ.get("DBUS_SESSION_BUS_ADDRESS")), "a D-Bus session bus")
+    from reader.desktop.integration import Desktop
+    from reader.desktop.shortcuts import NO_BACKEND
+    from reader.settings import Settings
+
+    lines: list[str] = []
+    desktop = Desktop({}, lines.append)
+    try:
+        assert desktop.status() == NO_BACKEND
+        desktop.apply(Settings(global_shortcuts=True))
+        assert lines == [NO_BACKEND]
+        assert desktop.status() == NO_BACKEND
+    finally:
+        desktop.close()

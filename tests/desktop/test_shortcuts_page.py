@@ -55,3 +55,33 @@ def test_the_page_offers_the_manual_binding(qtbot) -> None:
     assert page.command.text().endswith("gui --read-selection")
     assert page.sway.text().startswith("bindsym Ctrl+Alt+r exec ")
     assert page.hyprland.text().startswith("bind = CTRL ALT, R, exec, ")
+
+
+def test_the_gnome_button_adds_a_custom_shortcut(qtbot, tmp_path, monkeypatch) -> None:
+    schema = "org.gnome.settings-daemon.plugins.media-keys"
+    require(shutil.which("gsettings") is not None, "gsettings")
+    listed = subprocess.run(["gsettings", "list-schemas"], capture_output=True, text=True)
+    require(schema in listed.stdout.split(), "GNOME's media-keys schema")
+    # GLib's key-file backend under a private folder: the person's settings stay untouched.
+    monkeypatch.setenv("GSETTINGS_BACKEND", "keyfile")
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path))
+    theirs = "/org/gnome/settings-daemon/plugins/media-keys/custom-keybindings/custom0/"
+    subprocess.run(["gsettings", "set", schema, "custom-keybindings", f"['{theirs}']"], check=True)
+
+    def get(key: str, path: str = "") -> str:
+        where = f"{schema}.custom-keybinding:{path}" if path else schema
+        done = subprocess.run(["gsettings", "get", where, key], capture_output=True, text=True)
+        return done.stdout.strip()
+
+    page = ShortcutsPage(Settings(), "")
+    qtbot.addWidget(page)
+    page.gnome.click()
+    ours = "/org/gnome/settings-daemon/plugins/media-keys/custom-keybindings/reader/"
+    assert get("custom-keybindings") == f"['{theirs}', '{ours}']"  # theirs kept
+    assert get("command", ours) == f"'{page.command.text()}'"
+    assert get("binding", ours) == "'<Ctrl><Alt>r'"
+    assert (
+        page.status.text() == "Added to GNOME's keyboard shortcuts: Ctrl+Alt+R reads the selection."
+    )
+    page.gnome.click()  # twice: still one entry
+    assert get("custom-keybindings") == f"['{theirs}', '{ours}']"
