@@ -14,7 +14,7 @@ from reader.desktop.mpris import MediaPlayer
 from reader.desktop.portal import PortalShortcuts, portal_version
 from reader.desktop.shortcuts import NO_BACKEND, Backend, make_backend, platform_kind
 from reader.reading.engine import Reading
-from reader.settings import Settings
+from reader.settings import SHORTCUT_ACTIONS, Settings
 
 log = logging.getLogger(__name__)
 
@@ -83,9 +83,8 @@ class Desktop(QObject):
     @Slot(object, object)
     def apply(self, settings: Settings, old: Settings | None = None) -> None:
         """Follow the settings: register, change or drop the shortcuts."""
-        keys = (
-            {a: k for a, k in settings.shortcuts.items() if k} if settings.global_shortcuts else {}
-        )
+        doubled: list[str] = []
+        keys = _unique(settings.shortcuts, doubled.append) if settings.global_shortcuts else {}
         if keys == self._keys:
             return
         self._keys = keys
@@ -97,8 +96,8 @@ class Desktop(QObject):
             if self._backend is None:
                 self._show_line(self._why_none)
                 return
-        self._problems = self._backend.bind(keys)
-        for line in self._problems:
+        self._problems = []
+        for line in [*doubled, *self._backend.bind(keys)]:
             self._report(line)
 
     def _report(self, line: str) -> None:
@@ -122,6 +121,21 @@ class Desktop(QObject):
         self._close_backend()
         if self._media is not None:
             self._media.close()
+
+
+def _unique(shortcuts: Mapping[str, str], report: Callable[[str], None]) -> dict[str, str]:
+    """The chosen keys, each once: a key given to two actions stays with the first."""
+    labels = {action: label for action, label, _ in SHORTCUT_ACTIONS}
+    owner: dict[str, str] = {}  # key → the action it went to
+    for action, key in shortcuts.items():
+        if not key:
+            continue
+        if key in owner:
+            first, second = labels.get(owner[key], owner[key]), labels.get(action, action)
+            report(f"{key} is set for both {first} and {second}; it stays with {first}.")
+            continue
+        owner[key] = action
+    return {action: key for key, action in owner.items()}
 
 
 def _media_player(

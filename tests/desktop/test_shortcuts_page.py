@@ -85,3 +85,22 @@ def test_the_gnome_button_adds_a_custom_shortcut(qtbot, tmp_path, monkeypatch) -
     )
     page.gnome.click()  # twice: still one entry
     assert get("custom-keybindings") == f"['{theirs}', '{ours}']"
+
+
+def test_one_key_for_two_actions_is_named(qtbot, display) -> None:
+    require(shutil.which("xdotool") is not None, "xdotool")
+    ran: list[str] = []
+    lines: list[str] = []
+    desktop = Desktop(
+        {"stop": lambda: ran.append("stop"), "next": lambda: ran.append("next")}, lines.append
+    )
+    try:
+        desktop.apply(
+            Settings(global_shortcuts=True, shortcuts={"stop": "Ctrl+Alt+K", "next": "Ctrl+Alt+K"})
+        )
+        assert lines == ["Ctrl+Alt+K is set for both Stop and Next sentence; it stays with Stop."]
+        assert lines[0] in desktop.status()
+        subprocess.run(["xdotool", "key", "ctrl+alt+k"], check=True)
+        qtbot.waitUntil(lambda: ran == ["stop"], timeout=3000)
+    finally:
+        desktop.close()
