@@ -167,3 +167,69 @@ def test_media_keys_pause_resume_and_stop_a_reading(running, sink) -> None:
     finally:
         bus.close()
         listener.close()
+
+
+def test_next_and_previous_step_by_sentence(qtbot, offline_provider, display) -> None:
+    require(bool(os.environ.get("DBUS_SESSION_BUS_ADDRESS")), "a D-Bus session bus")
+    require(shutil.which("gdbus") is not None, "gdbus")
+    from reader.audio.output import clock_output
+    from reader.desktop.integration import Desktop
+    from reader.reading.events import Voicing
+    from reader.reading.factory import ReadingFactory
+    from reader.settings import Settings
+    from reader.ui.main_window import MainWindow
+    from reader.ui.player import Player
+
+    player = Player(clock_output(speed=1.0), ReadingFactory(Settings()))
+    window = MainWindow(player, offline_provider, Voicing("en-US"))
+    qtbot.addWidget(window)
+    # Wired as reader.app wires it: the window's own actions.
+    desktop = Desktop(
+        {"next": window.next_action.trigger, "previous": window.previous_action.trigger},
+        window.status.setText,
+        lambda: "en-US",
+    )
+    player.state_changed.connect(desktop.follow_state)
+    player.reading_started.connect(desktop.follow_reading)
+
+    def call(method: str) -> None:
+        # gdbus waits for the answer, which this very event loop gives: run it alongside.
+        process = subprocess.Popen(
+            [
+                "gdbus",
+                "call",
+                "--session",
+                "--dest",
+                NAME,
+                "--object-path",
+                PATH,
+                "--method",
+                f"org.mpris.MediaPlayer2.Player.{method}",
+            ],
+            stdout=subprocess.DEVNULL,
+        )
+        qtbot.waitUntil(lambda: process.poll() is not None, timeout=5000)
+        assert process.returncode == 0
+
+    try:
+        with qtbot.waitSignal(
+            player.sentence_changed, timeout=8000, check_params_cb=lambda i: i == 0
+        ):
+            window.read(TEXT)
+        # A sentence lasts about 4 s: within 2 s only Next can bring the second.
+        with qtbot.waitSignal(
+            player.sentence_changed, timeout=2000, check_params_cb=lambda i: i == 1
+        ):
+            call("Next")
+        with qtbot.waitSignal(
+            player.sentence_changed, timeout=2000, check_params_cb=lambda i: i == 0
+        ):
+            call("Previous")  # playing never goes back by itself
+        assert (
+            window.text.extraSelections()[0]
+            .cursor.selectedText()
+            .startswith("This is sentence number 0")
+        )
+    finally:
+        player.stop()
+        desktop.close()
