@@ -31,7 +31,9 @@ _OFFERED = {
 class Desktop(QObject):
     """Registers the shortcuts the settings ask for and runs `actions[id]` when one is
     pressed; `show_line` shows a line a person should read (a key that could not be had).
-    `status()` is what the Shortcuts page says about this desktop."""
+    `status()` is what the Shortcuts page says about this desktop. Where there is a
+    session bus it is also the MPRIS player, whose buttons run the same actions ("raise"
+    too) and whose artist is `voice()`."""
 
     def __init__(
         self,

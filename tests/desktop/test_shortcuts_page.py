@@ -104,3 +104,16 @@ def test_one_key_for_two_actions_is_named(qtbot, display) -> None:
         qtbot.waitUntil(lambda: ran == ["stop"], timeout=3000)
     finally:
         desktop.close()
+
+
+def test_a_hand_edited_file_keeps_what_it_can(tmp_path) -> None:
+    path = tmp_path / "settings.json"
+    path.write_text(
+        '{"global_shortcuts": "yes", "shortcuts": {"stop": "Ctrl+Alt+X", "next": 5,'
+        ' "explode": "Ctrl+Alt+E"}}'
+    )
+    loaded = SettingsFile(path).load()
+    assert loaded.global_shortcuts is False  # not a boolean: the default, off
+    assert loaded.shortcuts["stop"] == "Ctrl+Alt+X"
+    assert loaded.shortcuts["next"] == "Ctrl+Alt+."  # not a key: the default
+    assert "explode" not in loaded.shortcuts
