@@ -116,11 +116,16 @@ class X11Shortcuts(QObject):
 
     @Slot()
     def _read(self) -> None:
-        from Xlib import X
+        from Xlib import X, error
 
         events = []
-        while self._display.pending_events():
-            events.append(self._display.next_event())
+        try:
+            while self._display.pending_events():
+                events.append(self._display.next_event())
+        except error.ConnectionClosedError as closed:  # the X server went away
+            log.warning("X11 shortcuts stopped: %s", closed)
+            self._notifier.setEnabled(False)
+            return
         for index, event in enumerate(events):
             if event.type == X.KeyRelease:
                 following = events[index + 1] if index + 1 < len(events) else None

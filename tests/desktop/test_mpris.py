@@ -63,24 +63,32 @@ def gdbus(method: str, *args: str) -> str:
 
 
 @pytest.fixture
-def running(display, tmp_path: Path) -> Iterator[Path]:
+def running(display, tmp_path: Path, monkeypatch) -> Iterator[Path]:
     require(bool(os.environ.get("DBUS_SESSION_BUS_ADDRESS")), "a D-Bus session bus")
     require(shutil.which("gdbus") is not None, "gdbus")
     require(shutil.which("xclip") is not None, "xclip")
     require(shutil.which("xdotool") is not None, "xdotool")
     log_path = tmp_path / "reader.log"
+    # Its own folder for the one-window socket: a Reader started by another test run on
+    # this machine would otherwise take the hand-over (and `show` its own window).
+    monkeypatch.setenv("TMPDIR", str(tmp_path))
     env = {**os.environ, "XDG_CONFIG_HOME": str(tmp_path / "config")}
     with log_path.open("w") as log:
         app = subprocess.Popen(
             [sys.executable, "-m", "reader", "--verbose", "gui"], stderr=log, env=env
         )
         try:
-            found = subprocess.run(
-                ["xdotool", "search", "--sync", "--onlyvisible", "--name", "^Reader$"],
-                capture_output=True,
-                timeout=20,
+            try:
+                found = subprocess.run(
+                    ["xdotool", "search", "--sync", "--onlyvisible", "--name", "^Reader$"],
+                    capture_output=True,
+                    timeout=30,
+                )
+            except subprocess.TimeoutExpired:
+                found = None
+            assert found is not None and found.returncode == 0, (
+                f"no window (exit {app.poll()}): {log_path.read_text()}"
             )
-            assert found.returncode == 0
             yield log_path
         finally:
             app.terminate()

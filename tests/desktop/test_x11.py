@@ -95,7 +95,7 @@ def test_a_key_taken_elsewhere_is_named(qtbot, grabs) -> None:
 
 
 def test_the_shortcut_reads_the_selection_with_the_window_in_the_background(
-    sink, xdotool, tmp_path
+    sink, xdotool, tmp_path, monkeypatch
 ) -> None:
     require(shutil.which("xclip") is not None, "xclip")
     config = tmp_path / "config"
@@ -104,6 +104,8 @@ def test_the_shortcut_reads_the_selection_with_the_window_in_the_background(
     (config / APP_ID / "settings.json").write_text(
         json.dumps({"global_shortcuts": True, "shortcuts": {"read-selection": "Ctrl+Alt+R"}})
     )
+    # Its own folder for the one-window socket, away from Readers of other test runs.
+    monkeypatch.setenv("TMPDIR", str(tmp_path))
     env = {**os.environ, "XDG_CONFIG_HOME": str(config)}
     log = (tmp_path / "reader.log").open("w")
     app = subprocess.Popen(
