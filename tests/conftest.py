@@ -67,3 +67,28 @@ def registry():  # type: ignore[no-untyped-def]
     made = Registry()
     yield made
     made.close()
+
+
+@pytest.fixture(scope="session")
+def litellm_proxy():  # type: ignore[no-untyped-def]
+    """One real LiteLLM proxy for the session (it takes seconds to start), in front of a
+    loopback speech server; `litellm` hands it to a test with that server reset."""
+    from tests.helpers.fake_server import FakeSpeechServer
+    from tests.helpers.litellm_proxy import litellm_installed, scratch_dir, start_proxy
+
+    require(litellm_installed(), "LiteLLM (`pip install -e '.[dev]'`)")
+    with FakeSpeechServer() as upstream:
+        proxy = start_proxy(upstream, scratch_dir())
+        try:
+            yield proxy
+        finally:
+            proxy.stop()
+
+
+@pytest.fixture
+def litellm(litellm_proxy):  # type: ignore[no-untyped-def]
+    from tests.helpers.litellm_proxy import reset
+
+    reset(litellm_proxy.upstream)
+    yield litellm_proxy
+    reset(litellm_proxy.upstream)
