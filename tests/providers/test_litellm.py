@@ -4,6 +4,7 @@ export, and get the proxy's errors in words they can act on."""
 
 from __future__ import annotations
 
+import json
 import logging
 import time
 from pathlib import Path
@@ -184,3 +185,58 @@ def test_a_lasting_500_ends_with_the_servers_words(litellm, tmp_path) -> None:
     assert len(lines) == 1 and "The server had an error" in lines[0], result.stderr
     assert "server error (500" in lines[0]
     assert not out.exists()
+
+
+def test_the_fakes_litellm_mode_answers_as_the_real_proxy_does(litellm) -> None:
+    """Every behaviour of fake_server's "litellm" mode, side by side with the real proxy's."""
+    import httpx
+
+    from tests.helpers import litellm_seen
+    from tests.helpers.fake_server import FakeSpeechServer
+
+    key = {"Authorization": f"Bearer {MASTER_KEY}"}
+    speech = {"model": "tts-1", "input": "Hi there.", "voice": "nova", "response_format": "pcm"}
+    asks: list[tuple[str, str, dict[str, str], dict[str, object] | None]] = [
+        ("GET", "/audio/voices", key, None),
+        ("GET", "/models", key, None),
+        ("POST", "/audio/speech", {}, speech),
+        ("POST", "/audio/speech", {"Authorization": "Bearer sk-not-the-master"}, speech),
+        ("POST", "/audio/speech", key, {**speech, "model": "espeak-ng"}),
+    ]
+    failures = [(400, "Invalid voice nova"), (429, "Rate limit reached"), (500, "Had an error")]
+    with FakeSpeechServer() as fake:
+        fake.mode, fake.litellm_key = "litellm", MASTER_KEY
+        for base, upstream in ((litellm.url, litellm.upstream), (fake.url, fake)):
+            answers = []
+            for method, path, headers, body in asks:
+                answers.append(httpx.request(method, base + path, headers=headers, json=body))
+            for status, message in failures:
+                if upstream is fake:
+                    fake.failures.append(litellm_seen.upstream_error(status, message))
+                else:
+                    # OpenAI's types; LiteLLM keeps a 400's and names 429's and 500's.
+                    kind = {400: "invalid_request_error", 429: "requests"}.get(status, "server")
+                    raw = {"error": {"message": message, "type": kind}}
+                    upstream.failures.append(Failure(status, json.dumps(raw).encode()))
+                answers.append(httpx.post(base + "/audio/speech", headers=key, json=speech))
+            if upstream is fake:
+                fake_answers = answers
+            else:
+                real_answers = answers
+        # Passed on without stream_format, labelled as the speech server labelled it.
+        litellm.upstream.requests.clear()
+        sse = {**speech, "model": "gpt-4o-mini-tts", "stream_format": "sse"}
+        real = httpx.post(litellm.url + "/audio/speech", headers=key, json=sse)
+        fake_one = httpx.post(fake.url + "/audio/speech", headers=key, json=sse)
+        forwarded = fake.forwarded[-1]
+    for real_answer, fake_answer in zip(real_answers, fake_answers, strict=True):
+        where = real_answer.request.url.path
+        assert real_answer.status_code == fake_answer.status_code, where
+        assert real_answer.headers["content-type"] == fake_answer.headers["content-type"], where
+        assert real_answer.json() == fake_answer.json(), where
+        assert "retry-after" not in real_answer.headers
+    assert real.headers["content-type"] == fake_one.headers["content-type"] == "audio/pcm"
+    assert real.headers["x-litellm-version"] == litellm_seen.VERSION
+    assert fake_one.headers["x-litellm-version"] == litellm_seen.VERSION
+    passed_on = [r.body for r in litellm.upstream.requests if r.method == "POST"][-1]
+    assert passed_on == forwarded
