@@ -185,6 +185,13 @@ def error_for(api: HttpApi, status: int, body: bytes, headers: httpx.Headers) ->
         return AuthError(
             f"{name} wants a key ({status}: {said}), and none was sent: {api.no_key_reason}"
         )
+    if status == 400 and b'"no_db_connection"' in body:
+        # LiteLLM without a database knows only its master key: any other key gets this.
+        return AuthError(
+            f"{name} did not accept the key (400: {said} LiteLLM without a database takes "
+            f"only its master key). Update it with "
+            f"`reader keys set {api.provider_id}{_base_url_option(api)}`."
+        )
     if status in (401, 403):
         return AuthError(
             f"{name} rejected the key ({status}: {said}). Update it with "

@@ -81,3 +81,16 @@ def test_a_server_without_a_model_list_takes_the_model_given(tmp_path) -> None:
         result = cli.speak("openai-compatible", server.url, out, TEXT, "-m", "kokoro", "-v", "x")
         assert result.returncode == 0, result.stderr
         assert [r.body["model"] for r in server.requests if r.method == "POST"] == ["kokoro"]
+
+
+def test_a_key_litellm_cannot_check_is_reported_as_a_key_problem(proxy, tmp_path) -> None:
+    # LiteLLM with no database answers any key but its master key with 400 "No connected db."
+    proxy.litellm_key = "sk-master"
+    env = {"OPENAI_BASE_URL": proxy.url, "OPENAI_API_KEY": "sk-not-the-master-key"}
+    result = cli.speak("openai-compatible", proxy.url, tmp_path / "x.wav", TEXT, env=env)
+    assert result.returncode == 3, result.stderr
+    assert result.stderr.strip() == (
+        f"reader: The server at {proxy.url.split('/')[2]} did not accept the key (400: No "
+        "connected db. LiteLLM without a database takes only its master key). Update it "
+        f"with `reader keys set openai-compatible --base-url {proxy.url}`."
+    )
