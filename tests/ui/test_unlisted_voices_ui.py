@@ -90,3 +90,43 @@ def test_test_connection_says_what_the_proxy_answered(qtbot, litellm, display) -
     assert page.status.text() == (
         f"Connected to {host_of(litellm.url)}: 2 models; this server lists no voices."
     )
+
+
+def test_a_server_without_a_model_list_takes_a_typed_model(
+    qtbot, offline_provider, display, tmp_path
+) -> None:
+    from tests.helpers.fake_server import Failure, FakeSpeechServer
+
+    with FakeSpeechServer() as server:
+        server.failures = [Failure(404, b'{"detail":"Not Found"}', method="GET")] * 2
+        registry = Registry(None)
+        endpoints = (Endpoint("local", "openai-compatible", server.url, "Local"),)
+        bar = VoiceBar(registry, endpoints, offline_provider, Voicing("en-US"))
+        player = Player(clock_output(8.0), ReadingFactory(Settings(), AudioCache(tmp_path)))
+        window = MainWindow(player, offline_provider, Voicing("en-US"), bar)
+        qtbot.addWidget(window)
+        window.show()
+        qtbot.waitExposed(window)
+        try:
+            index = next(
+                i
+                for i in range(bar.provider_box.count())
+                if "Local" in bar.provider_box.itemText(i)
+            )
+            bar.provider_box.setCurrentIndex(index)
+            bar.provider_box.activated.emit(index)
+            qtbot.waitUntil(lambda: "alloy" in bar.voice_button.voice_ids(), timeout=10_000)
+            assert bar.model_box.isEditable()
+            assert bar.model_box.currentText() == bar.voicing.model  # what is shown is sent
+            edit = bar.model_box.lineEdit()
+            edit.selectAll()
+            qtbot.keyClicks(edit, "kokoro-v1")
+            edit.editingFinished.emit()
+            assert bar.voicing.model == "kokoro-v1"
+            with qtbot.waitSignal(player.finished, timeout=30_000):
+                window.read("A typed model.")
+            sent = [r.body for r in server.requests if r.method == "POST"]
+            assert sent and all(p["model"] == "kokoro-v1" for p in sent), sent
+        finally:
+            player.stop()
+            registry.close()
