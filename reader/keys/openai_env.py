@@ -51,8 +51,9 @@ def why_no_key(provider: str, host: str, base_url: str, environ: Mapping[str, st
                 f"{KEY_VAR} is set, but it goes with {URL_VAR} ({paired}), not to {host}; "
                 f"save a key for {host} with {command}."
             )
+        # The pair is the way without a keyring (locked, or none on this computer).
         return (
             f"{KEY_VAR} is set, but it goes only to {OFFICIAL_HOST}; save a key for {host} "
-            f"with {command}."
+            f"with {command}, or set {URL_VAR}={base_url} to send {KEY_VAR} there."
         )
     return f"No key is saved for {host}; save one with {command}."

@@ -94,3 +94,19 @@ def test_a_key_litellm_cannot_check_is_reported_as_a_key_problem(proxy, tmp_path
         "connected db. LiteLLM without a database takes only its master key). Update it "
         f"with `reader keys set openai-compatible --base-url {proxy.url}`."
     )
+
+
+def test_without_a_keyring_the_way_to_send_the_environment_key_is_named(proxy, tmp_path) -> None:
+    # The case: OPENAI_API_KEY set, no keyring. Saving a key cannot work here, so
+    # the message also names the pair that sends the key to this server.
+    proxy.litellm_key = "sk-master"
+    env = {"OPENAI_API_KEY": "sk-master", "DBUS_SESSION_BUS_ADDRESS": "unix:path=/nonexistent"}
+    out = tmp_path / "x.wav"
+    result = cli.speak("openai-compatible", proxy.url, out, TEXT, env=env)
+    assert result.returncode == 3, result.stderr
+    last = result.stderr.strip().splitlines()[-1]
+    assert "wants a key (401: Authentication Error, No api key passed in.)" in last
+    assert last.endswith(f"or set OPENAI_BASE_URL={proxy.url} to send OPENAI_API_KEY there.")
+    env["OPENAI_BASE_URL"] = proxy.url
+    result = cli.speak("openai-compatible", proxy.url, out, TEXT, env=env)
+    assert result.returncode == 0, result.stderr
