@@ -87,8 +87,6 @@ def litellm_proxy():  # type: ignore[no-untyped-def]
 
 @pytest.fixture
 def litellm(litellm_proxy):  # type: ignore[no-untyped-def]
-    from tests.helpers.litellm_proxy import reset
-
-    reset(litellm_proxy.upstream)
+    litellm_proxy.reset()
     yield litellm_proxy
-    reset(litellm_proxy.upstream)
+    litellm_proxy.reset()

@@ -8,14 +8,16 @@ telemetry flag is a no-op since 1.8x, and its only upstream is the loopback serv
 
 from __future__ import annotations
 
+import copy
 import os
 import socket
 import subprocess
 import sys
 import tempfile
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import httpx
 
@@ -61,6 +63,10 @@ class LiteLLMProxy:
     upstream: FakeSpeechServer
     log_path: Path
     started_in_s: float
+    fresh: dict[str, Any] = field(default_factory=dict)  # the upstream as it began
+
+    def reset(self) -> None:
+        reset(self.upstream, self.fresh)
 
     @property
     def url(self) -> str:
@@ -103,7 +109,7 @@ def start_proxy(upstream: FakeSpeechServer, workdir: Path) -> LiteLLMProxy:
         process = subprocess.Popen(
             command, stdout=log, stderr=subprocess.STDOUT, env=env, cwd=workdir
         )
-    proxy = LiteLLMProxy(process, port, upstream, log_path, 0.0)
+    proxy = LiteLLMProxy(process, port, upstream, log_path, 0.0, settings_of(upstream))
     deadline = started + START_TIMEOUT_S
     while time.monotonic() < deadline:
         if process.poll() is not None:
@@ -119,14 +125,23 @@ def start_proxy(upstream: FakeSpeechServer, workdir: Path) -> LiteLLMProxy:
     raise RuntimeError(f"litellm did not answer in {START_TIMEOUT_S:.0f} s:\n{proxy.log()[-3000:]}")
 
 
-def reset(upstream: FakeSpeechServer) -> None:
-    """Put the shared upstream back as a plain OpenAI-style speech server."""
-    upstream.requests.clear()
-    upstream.sent.clear()
-    upstream.responses.clear()
-    upstream.failures.clear()
-    upstream.breaks.clear()
-    upstream.mode = "raw"
+_PLAIN = (str, int, float, bool, dict, list, type(None))
+
+
+def settings_of(upstream: FakeSpeechServer) -> dict[str, Any]:
+    """The upstream's knobs and records (mode, pace, failures, requests…), copied."""
+    return {
+        name: copy.deepcopy(value)
+        for name, value in vars(upstream).items()
+        if not name.startswith("_") and isinstance(value, _PLAIN)
+    }
+
+
+def reset(upstream: FakeSpeechServer, fresh: dict[str, Any]) -> None:
+    """Put the shared upstream back as it was when the session began (`fresh`, from
+    settings_of): a plain OpenAI-style speech server with nothing recorded."""
+    for name, value in fresh.items():
+        setattr(upstream, name, copy.deepcopy(value))
 
 
 def litellm_installed() -> bool:

@@ -44,7 +44,8 @@ def posts(proxy: LiteLLMProxy) -> list[dict[str, object]]:
 
 def test_the_proxy_starts_within_seconds(litellm) -> None:
     # One proxy serves the whole session; its start is the suite's cost for these tests.
-    assert litellm.started_in_s < 30, litellm.started_in_s
+    # Measured: 4.7-5.4 s idle, 6-21 s beside other test runs on 2 cores.
+    assert litellm.started_in_s < 45, litellm.started_in_s
     print(f"LiteLLM started in {litellm.started_in_s:.1f} s")
 
 
