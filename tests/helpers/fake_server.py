@@ -255,7 +255,9 @@ class _Handler(BaseHTTPRequestHandler):
         elif mode == "buffering":
             # A LiteLLM-style proxy: the first byte only after the whole clip is ready
             # (synthesis at `synthesis_speed` x real time), then 8192-byte pieces, labelled
-            # audio/mpeg whatever they are, stream_format ignored.
+            # audio/mpeg whatever they are (LiteLLM 1.83's fixed media type, quoted in
+            # BerriAI/litellm#33974; 1.106 passes audio/pcm on: the "litellm" mode),
+            # stream_format ignored.
             sent[body["input"]] = pcm
             time.sleep(len(pcm) / 2 / 24_000 / self.server.synthesis_speed)
             pieces = (pcm[i : i + 8192] for i in range(0, len(pcm), 8192))
