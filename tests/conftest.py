@@ -77,12 +77,16 @@ def litellm_proxy():  # type: ignore[no-untyped-def]
     from tests.helpers.litellm_proxy import litellm_installed, scratch_dir, start_proxy
 
     require(litellm_installed(), "LiteLLM (`pip install -e '.[dev]'`)")
-    with FakeSpeechServer() as upstream:
-        proxy = start_proxy(upstream, scratch_dir())
-        try:
-            yield proxy
-        finally:
-            proxy.stop()
+    workdir = scratch_dir()
+    try:
+        with FakeSpeechServer() as upstream:
+            proxy = start_proxy(upstream, workdir)
+            try:
+                yield proxy
+            finally:
+                proxy.stop()
+    finally:
+        shutil.rmtree(workdir, ignore_errors=True)  # its config and log
 
 
 @pytest.fixture
