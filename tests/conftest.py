@@ -67,3 +67,30 @@ def registry():  # type: ignore[no-untyped-def]
     made = Registry()
     yield made
     made.close()
+
+
+@pytest.fixture(scope="session")
+def litellm_proxy():  # type: ignore[no-untyped-def]
+    """One real LiteLLM proxy for the session (it takes seconds to start), in front of a
+    loopback speech server; `litellm` hands it to a test with that server reset."""
+    from tests.helpers.fake_server import FakeSpeechServer
+    from tests.helpers.litellm_proxy import litellm_installed, scratch_dir, start_proxy
+
+    require(litellm_installed(), "LiteLLM (`pip install -e '.[dev]'`)")
+    workdir = scratch_dir()
+    try:
+        with FakeSpeechServer() as upstream:
+            proxy = start_proxy(upstream, workdir)
+            try:
+                yield proxy
+            finally:
+                proxy.stop()
+    finally:
+        shutil.rmtree(workdir, ignore_errors=True)  # its config and log
+
+
+@pytest.fixture
+def litellm(litellm_proxy):  # type: ignore[no-untyped-def]
+    litellm_proxy.reset()
+    yield litellm_proxy
+    litellm_proxy.reset()

@@ -19,6 +19,7 @@ from reader.keys.redact import Redactor
 from reader.keys.store import KeyStore
 from reader.logs import setup_logging
 from reader.providers.base import Provider
+from reader.providers.openai import takes_any_voice
 from reader.providers.registry import Registry
 from reader.reading.cache import AudioCache
 from reader.reading.events import Event, Progress, Retrying, State, Voicing
@@ -146,7 +147,18 @@ def _provider(
 def _voices(args: argparse.Namespace, registry: Registry) -> int:
     # A fixed list is shown without a key: people choose a voice before they pay.
     builtin = registry.builtin_voices(args.provider) if args.provider else None
-    voices = builtin if builtin is not None else _provider(args, registry).voices()
+    if builtin is not None:
+        voices = builtin
+    else:
+        provider = _provider(args, registry)
+        voices = provider.voices()
+        if takes_any_voice(provider):
+            # On stderr: stdout stays a plain list to pipe.
+            print(
+                f"{provider.display_name} lists no voices: these are OpenAI's standard ones, "
+                "and `-v NAME` sends any other name as given.",
+                file=sys.stderr,
+            )
     for voice in voices:
         details = "  ".join(part for part in (voice.language, voice.gender) if part)
         print(f"{voice.id}\t{voice.name}\t{details}".rstrip())
@@ -201,10 +213,21 @@ def _pick_voice(provider: Provider, wanted: str | None) -> str:
     voices = provider.voices()
     for voice in voices:
         if voice.id.lower() == wanted.lower():
+            if takes_any_voice(provider):
+                log.info(
+                    "%s lists no voices; asking it for '%s', one of OpenAI's standard voices",
+                    provider.display_name,
+                    voice.id,
+                )
             return voice.id
     named = [voice for voice in voices if voice.name.lower() == wanted.lower()]
     if len(named) == 1:  # "Rachel" for an ElevenLabs voice id
         return named[0].id
+    if takes_any_voice(provider):
+        # The server answers for the name at the speech request (an unknown voice is
+        # reported in its own words then).
+        log.info("%s lists no voices; asking it for '%s' as given", provider.display_name, wanted)
+        return wanted
     names = [voice.id for voice in voices]
     shown = ", ".join(names[:_MAX_VOICES_SHOWN])
     more = len(names) - _MAX_VOICES_SHOWN
@@ -308,6 +331,8 @@ def _what_exists(provider: Provider) -> str:
             names = [getattr(item, "id", item) for item in listing()]
         except ReaderError:
             continue  # the list is a courtesy; the error stands without it
+        if label == "Voices" and takes_any_voice(provider):
+            continue  # offered, not the server's: no help in saying what it knows
         if names:
             shown = ", ".join(str(n) for n in names[:_MAX_VOICES_SHOWN])
             more = (

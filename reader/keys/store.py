@@ -11,6 +11,8 @@ from urllib.parse import urlsplit
 
 from reader import APP_ID
 from reader.errors import KeyProblem, UsageError
+from reader.keys.openai_env import KEY_VAR as OPENAI_KEY_VAR
+from reader.keys.openai_env import pairs_with
 from reader.keys.redact import Redactor
 from reader.keys.secret_service import SecretService, SecretServiceUnreachable
 
@@ -151,16 +153,27 @@ class KeyStore:
             return ApiKey(value, "keyring", name)
         return env
 
+    @property
+    def environ(self) -> Mapping[str, str]:
+        """The environment keys are read from (os.environ unless a test gave another)."""
+        return self._environ
+
     def _env_key(self, provider: str, base_url: str | None) -> ApiKey | None:
         info = KEYED_PROVIDERS.get(provider)
         host = host_of(base_url) if base_url else None
-        if info is None or not info.env_allowed(host):
+        if info is None:
             return None
-        value = self._environ.get(info.env_var, "").strip()
+        if info.env_allowed(host):
+            variable = info.env_var
+        elif pairs_with(provider, base_url, self._environ):
+            variable = OPENAI_KEY_VAR  # OPENAI_BASE_URL names this very server
+        else:
+            return None
+        value = self._environ.get(variable, "").strip()
         if not value:
             return None
         self._redactor.add(value)
-        return ApiKey(value, "environment", info.env_var)
+        return ApiKey(value, "environment", variable)
 
     def _backend(self) -> Any:
         if self._backend_instance is None:

@@ -24,6 +24,7 @@ from reader.errors import (
     ReaderError,
     StreamBroken,
 )
+from reader.keys.store import account
 from reader.providers.base import CancelToken
 
 # No bytes for this long mid-response counts as a stall (then retried by the engine).
@@ -33,6 +34,8 @@ _MAX_ERROR_BODY = 64 * 1024
 
 
 _KEEPALIVE_S = 300.0
+# What servers answer for an endpoint they do not have.
+_NO_SUCH_LIST = (404, 405, 501)
 
 
 class HttpApi:
@@ -47,10 +50,13 @@ class HttpApi:
         headers: dict[str, str] | None = None,
         stall_s: float = STALL_S,
         auth: Callable[[], dict[str, str]] | None = None,
+        no_key_reason: str | None = None,
     ) -> None:
         self.name = name
         self.provider_id = provider_id
         self.base_url = base_url.rstrip("/")
+        # Set when no key goes with these requests: why, and how to give one, for a 401.
+        self.no_key_reason = no_key_reason
         # Headers computed per request, for tokens that expire during a long reading.
         self._auth = auth
         self._client = httpx.Client(
@@ -101,6 +107,27 @@ class HttpApi:
     def get_json(self, path: str, params: dict[str, str] | None = None) -> Any:
         with self.stream("GET", path, CancelToken(), params=params) as response:
             body = _read_limited(response)
+        return self._json(path, body)
+
+    def get_listing(self, path: str) -> Any | None:
+        """A list a server may not offer (`/audio/voices`, `/models`): its JSON, or None
+        when the server answers that it has no such endpoint (404, 405, 501: LiteLLM
+        answers 404 for voices) or answers with nothing at all. Other errors raise."""
+        url = self.base_url + path
+        headers = self._auth() if self._auth is not None else None
+        try:
+            response = self._client.get(url, headers=headers)
+        except httpx.HTTPError as error:
+            raise self._transport_error(error) from None
+        if response.status_code in _NO_SUCH_LIST:
+            return None
+        if response.status_code >= 300:
+            raise error_for(self, response.status_code, response.content, response.headers)
+        if not response.content.strip():
+            return None
+        return self._json(path, response.content)
+
+    def _json(self, path: str, body: bytes) -> Any:
         try:
             return json.loads(body)
         except ValueError:
@@ -154,10 +181,21 @@ def error_for(api: HttpApi, status: int, body: bytes, headers: httpx.Headers) ->
     """The typed error for a non-2xx response, with the provider's own words in one line."""
     said = message_of(body)
     name = api.name
+    if status in (401, 403) and api.no_key_reason is not None:
+        return AuthError(
+            f"{name} wants a key ({status}: {said}), and none was sent: {api.no_key_reason}"
+        )
+    if status == 400 and b'"no_db_connection"' in body:
+        # LiteLLM without a database knows only its master key: any other key gets this.
+        return AuthError(
+            f"{name} did not accept the key (400: {said} LiteLLM without a database takes "
+            f"only its master key). Update it with "
+            f"`reader keys set {api.provider_id}{_base_url_option(api)}`."
+        )
     if status in (401, 403):
         return AuthError(
             f"{name} rejected the key ({status}: {said}). Update it with "
-            f"`reader keys set {api.provider_id}`."
+            f"`reader keys set {api.provider_id}{_base_url_option(api)}`."
         )
     if status == 404:
         return NotFound(f"{name} does not know that ({said}).")
@@ -168,6 +206,13 @@ def error_for(api: HttpApi, status: int, body: bytes, headers: httpx.Headers) ->
     if 400 <= status < 500:
         return BadRequest(f"{name} refused the request ({status}: {said}).")
     return ProviderUnavailable(f"{name} had a server error ({status}: {said}).")
+
+
+def _base_url_option(api: HttpApi) -> str:
+    # A vendor's own server keeps its key under the provider's name alone.
+    if account(api.provider_id, api.base_url) == api.provider_id:
+        return ""
+    return f" --base-url {api.base_url}"
 
 
 def message_of(body: bytes) -> str:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import itertools
 import json
 import logging
 from collections.abc import Generator, Iterator
@@ -24,6 +25,31 @@ MAX_CHARS = 4096
 TOKEN_MODEL_CHARS = 1800
 
 log = logging.getLogger(__name__)
+
+_SSE_START = b"data:"
+
+
+def _peek(pieces: Iterator[bytes], size: int) -> tuple[bytes, Iterator[bytes]]:
+    """The first `size` bytes of a stream (fewer if it is shorter), and the whole stream
+    again, those bytes included."""
+    head = b""
+    taken: list[bytes] = []
+    for piece in pieces:
+        taken.append(piece)
+        head += piece
+        if len(head) >= size:
+            break
+    return head[:size], itertools.chain(taken, pieces)
+
+
+def standard_voices() -> list[Voice]:
+    return [Voice(name, name.capitalize()) for name in VOICES]
+
+
+def takes_any_voice(provider: object) -> bool:
+    """Whether `provider` takes voice names it did not list (a server that lists none);
+    known once its voices were asked for."""
+    return isinstance(provider, OpenAISpeech) and not provider.lists_voices
 
 
 class OpenAISpeech(HttpBacked):
@@ -55,11 +81,16 @@ class OpenAISpeech(HttpBacked):
         # sends MP3), since its raw path does honour response_format=pcm.
         self._sse = sse
         self._deployment = deployment
+        # Whether the server lists its voices: until asked, assumed; a server that lists
+        # none takes any name a person gives, and answers for it at the speech request.
+        self.lists_voices = True
 
     def voices(self) -> list[Voice]:
+        """The server's voices; for a server that lists none (LiteLLM has no
+        `/audio/voices`), OpenAI's standard ones, and then `lists_voices` is False."""
         if not self._compatible:
-            return [Voice(name, name.capitalize()) for name in VOICES]
-        data = self.api.get_json("/audio/voices")
+            return standard_voices()
+        data = self.api.get_listing("/audio/voices")
         items = data.get("voices", data) if isinstance(data, dict) else data
         voices = []
         for item in items if isinstance(items, list) else []:
@@ -67,12 +98,16 @@ class OpenAISpeech(HttpBacked):
                 voices.append(Voice(item, item))
             elif isinstance(item, dict) and isinstance(item.get("id"), str):
                 voices.append(Voice(item["id"], str(item.get("name") or item["id"])))
-        return voices
+        self.lists_voices = bool(voices)
+        if not voices:
+            log.debug("%s lists no voices; offering OpenAI's standard ones", self.display_name)
+        return voices or standard_voices()
 
     def models(self) -> list[str]:
+        """The server's models; [] when it lists none (then any typed name is sent)."""
         if not self._compatible:
             return list(MODELS)
-        data = self.api.get_json("/models")
+        data = self.api.get_listing("/models")
         items = data.get("data", []) if isinstance(data, dict) else []
         return [str(m["id"]) for m in items if isinstance(m, dict) and "id" in m]
 
@@ -145,12 +180,15 @@ class OpenAISpeech(HttpBacked):
         ) as response:
             kind = response.headers.get("content-type", "").lower()
             decoder = SniffingDecoder(CLOUD_PCM, source=self.display_name)
-            if "text/event-stream" in kind:
-                yield from self._from_sse(self.api.iter_bytes(response, cancel), decoder)
-                return
             if "json" in kind:  # an error or a download link inside a 200
                 raise StreamBroken(f"{self.display_name} answered without audio.")
-            for piece in self.api.iter_bytes(response, cancel):
+            head, pieces = _peek(self.api.iter_bytes(response, cancel), len(_SSE_START))
+            # LiteLLM passes a server's SSE on labelled from response_format (audio/pcm):
+            # the bytes say it is events, not sound.
+            if "text/event-stream" in kind or head.lstrip().startswith(_SSE_START):
+                yield from self._from_sse(pieces, decoder)
+                return
+            for piece in pieces:
                 for block in decoder.decode(piece):
                     yield AudioChunk(block, decoder.format or CLOUD_PCM)
             for block in decoder.flush():

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 from reader.errors import KeyMissing, UsageError
+from reader.keys.openai_env import PAIRED_PROVIDERS, paired_base_url, why_no_key
 from reader.keys.store import KEYED_PROVIDERS, KeyringUnavailable, KeyStore, host_of
 from reader.keys.transport import check_transport
 from reader.providers.azure import azure_speech
@@ -107,7 +109,8 @@ class Registry:
                 raise UsageError("The offline voice takes no --base-url.")
             return OfflineProvider(EspeakEngine.shared())
         if provider_id in ("openai", "openai-chat"):
-            url = base_url or OPENAI_URL
+            # As the openai SDK: OPENAI_BASE_URL, when set, is where "OpenAI" is.
+            url = base_url or self._paired_url() or OPENAI_URL
             check_transport(url)
             # One OpenAI key serves both endpoints; it is saved under "openai".
             auth = self._auth("openai", url, required=True)
@@ -139,15 +142,32 @@ class Registry:
                 )
             check_transport(base_url)
             return azure_speech(base_url, self._key("azure", base_url))
+        base_url = base_url or self._paired_url()
         if not base_url:
             raise UsageError(
-                "openai-compatible needs --base-url, the server's address "
-                "(for example http://localhost:8880/v1 for Kokoro-FastAPI)."
+                "openai-compatible needs --base-url (or OPENAI_BASE_URL), the server's "
+                "address (for example http://localhost:8880/v1 for Kokoro-FastAPI)."
             )
         check_transport(base_url)
         name = f"The server at {host_of(base_url)}"
-        api = HttpApi(name, "openai-compatible", base_url, self._auth(provider_id, base_url))
+        headers = self._auth(provider_id, base_url)
+        # Kokoro takes no key; a server that wants one is told why none was sent.
+        reason = None if headers else self._why_no_key(provider_id, base_url)
+        api = HttpApi(name, "openai-compatible", base_url, headers, no_key_reason=reason)
         return OpenAISpeech(api, "openai-compatible", name, compatible=True)
+
+    def _environ(self) -> Mapping[str, str]:
+        # Without a key store (tests, the offline voice) no key comes from anywhere.
+        return self._keys.environ if self._keys is not None else {}
+
+    def _paired_url(self) -> str | None:
+        url = paired_base_url(self._environ())
+        if url:
+            log.info("Using OPENAI_BASE_URL: %s", url)
+        return url
+
+    def _why_no_key(self, provider_id: str, base_url: str) -> str:
+        return why_no_key(provider_id, host_of(base_url), base_url, self._environ())
 
     def _auth(self, provider_id: str, base_url: str, required: bool = False) -> dict[str, str]:
         if not required:
@@ -174,6 +194,8 @@ class Registry:
         if key is not None:
             return key.value
         info = KEYED_PROVIDERS[provider_id]
+        if provider_id in PAIRED_PROVIDERS and host_of(base_url) != info.official_host:
+            raise KeyMissing(f"No key for {provider_id}. {self._why_no_key(provider_id, base_url)}")
         if info.env_allowed(host_of(base_url)):
             raise KeyMissing(
                 f"No {provider_id} key. Save one with `reader keys set {provider_id}"

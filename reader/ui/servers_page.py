@@ -23,6 +23,7 @@ from reader.errors import ReaderError, UsageError
 from reader.keys.redact import Redactor
 from reader.keys.store import SERVICE, KeyStore, account, host_of
 from reader.keys.transport import check_transport, is_unencrypted
+from reader.providers.openai import takes_any_voice
 from reader.providers.registry import Registry
 from reader.settings import Endpoint
 from reader.ui.background import Background
@@ -227,7 +228,9 @@ class ServersPage(QWidget):
                 voices = provider.voices()
             finally:
                 registry.close()
-            return f"Connected to {host_of(url)}: {len(models)} models, {len(voices)} voices."
+            return connected(
+                host_of(url), len(models), None if takes_any_voice(provider) else len(voices)
+            )
 
         self._background.run("test", probe, "Testing the connection")
 
@@ -242,6 +245,15 @@ class ServersPage(QWidget):
         elif tag == "save the key":
             self.key.clear()
             self.status.setText("Saved; the key is in the OS keyring. Press OK to keep the server.")
+
+
+def connected(host: str, models: int, voices: int | None) -> str:
+    """What Test connection found, as the server answered it; `voices` None for a server
+    that lists none (it still reads with any voice it knows)."""
+    listed = f"{models} model{'' if models == 1 else 's'}" if models else "no model list"
+    if voices is None:
+        return f"Connected to {host}: {listed}; this server lists no voices."
+    return f"Connected to {host}: {listed}, {voices} voice{'' if voices == 1 else 's'}."
 
 
 def _endpoint_id(name: str, existing: list[Endpoint]) -> str:

@@ -6,11 +6,12 @@ import dataclasses
 import logging
 
 from PySide6.QtCore import Signal, Slot
-from PySide6.QtWidgets import QComboBox, QDoubleSpinBox, QToolBar, QWidget
+from PySide6.QtWidgets import QComboBox, QDoubleSpinBox, QLineEdit, QToolBar, QWidget
 
 from reader.errors import ReaderError
 from reader.keys.store import host_of
 from reader.providers.base import Provider, Voice
+from reader.providers.openai import takes_any_voice
 from reader.providers.registry import Registry
 from reader.reading.events import Voicing
 from reader.settings import Endpoint
@@ -57,6 +58,7 @@ class VoiceBar(QToolBar):
         self._choices: list[tuple[str, str | None]] = []  # (provider id, base URL)
         self._wanted = ""  # the provider key whose voices are awaited
         self._listed: tuple[list[Voice], list[str]] = ([], [])  # those of `provider`
+        self._model_edit: QLineEdit | None = None
 
         self.provider_box = QComboBox()
         self.provider_box.setAccessibleName("Provider")
@@ -65,6 +67,8 @@ class VoiceBar(QToolBar):
         self.model_box = QComboBox()
         self.model_box.setAccessibleName("Model")
         self.model_box.setToolTip("The provider's model")
+        # A server's model may be typed (one that lists none): what is typed is sent.
+        self.model_box.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
         self.voice_button = VoiceButton()
         self.speed_box = QDoubleSpinBox()
         self.speed_box.setRange(0.25, 4.0)
@@ -90,6 +94,22 @@ class VoiceBar(QToolBar):
         self._select_current()
         self.provider_box.activated.connect(self._on_provider)
         self._list_voices()
+
+    def _set_models(self, models: list[str], current: str) -> None:
+        """Fill the model box and use exactly the model it shows: the current one if the
+        server has it, else the server's first; a server that lists none gets a box to
+        type in."""
+        self.model_box.setEditable(self.provider.id == "openai-compatible")
+        edit = self.model_box.lineEdit()
+        if edit is not None and edit is not self._model_edit:  # a new one each time
+            self._model_edit = edit
+            edit.setAccessibleName("Model")
+            edit.editingFinished.connect(self._on_model_typed)
+        self.model_box.clear()
+        self.model_box.addItems(models or [current])
+        shown = current if current in models or not models else models[0]
+        self.model_box.setCurrentText(shown)
+        self.voicing = dataclasses.replace(self.voicing, model=shown)
 
     def set_endpoints(self, endpoints: tuple[Endpoint, ...]) -> None:
         """The saved servers changed (in settings): list them, keeping the choice."""
@@ -174,23 +194,33 @@ class VoiceBar(QToolBar):
             self.voicing = dataclasses.replace(
                 self.voicing, voice=provider.default_voice(), model=provider.default_model()
             )
-        ids = [voice.id for voice in voices]
+        self._listed = (voices, models)
+        ids = [voice.id for voice in self._voices_offered()]
         if ids and self.voicing.voice not in ids:
             self.voicing = dataclasses.replace(self.voicing, voice=ids[0])
-        self._listed = (voices, models)
         self._show_listed()
 
+    def _voices_offered(self) -> list[Voice]:
+        """The provider's voices; for a server that lists none, OpenAI's standard voices
+        and the names typed for it before (kept with its recent and favourite voices)."""
+        voices = self._listed[0]
+        if not takes_any_voice(self.provider):
+            return voices
+        key = self.marks_key
+        known = {voice.id for voice in voices}
+        typed = [*self.favourites.get(key, []), *self.recent.get(key, [])]
+        return [*voices, *(Voice(v, v) for v in dict.fromkeys(typed) if v not in known)]
+
     def _show_listed(self) -> None:
-        voices, models = self._listed
         key = self.marks_key
         self.voice_button.set_voices(
-            voices, self.voicing.voice, self.favourites.get(key, []), self.recent.get(key, [])
+            self._voices_offered(),
+            self.voicing.voice,
+            self.favourites.get(key, []),
+            self.recent.get(key, []),
+            offered=takes_any_voice(self.provider),
         )
-        current = self.voicing.model or self.provider.default_model()
-        self.model_box.clear()
-        self.model_box.addItems(models or [current])
-        if current in models:
-            self.model_box.setCurrentText(current)
+        self._set_models(self._listed[1], self.voicing.model or self.provider.default_model())
 
     @Slot(str, object, object)
     def _on_failed(self, key: str, provider: Provider | None, error: ReaderError) -> None:
@@ -217,11 +247,14 @@ class VoiceBar(QToolBar):
         self._listed = ([], [])
         self.voice_button.set_failed(message)
         self.voice_button.set_current(self.voicing.voice)
+        self._set_models([], self.voicing.model)  # not the last provider's models
 
     @Slot(str)
     def _on_voice(self, voice_id: str) -> None:
         self.voicing = dataclasses.replace(self.voicing, voice=voice_id)
         self.recent[self.marks_key] = self.voice_button.recent
+        if voice_id not in self.voice_button.voice_ids():
+            self._show_listed()  # a typed name joins the menu, remembered in settings
         self.marks_changed.emit()
 
     @Slot(float)
@@ -242,3 +275,9 @@ class VoiceBar(QToolBar):
     @Slot(int)
     def _on_model(self, index: int) -> None:
         self.voicing = dataclasses.replace(self.voicing, model=self.model_box.itemText(index))
+
+    @Slot()
+    def _on_model_typed(self) -> None:
+        typed = self.model_box.currentText().strip()
+        if typed:
+            self.voicing = dataclasses.replace(self.voicing, model=typed)

@@ -8,7 +8,14 @@ from collections.abc import Callable
 
 from PySide6.QtCore import QObject, Qt, Signal, Slot
 from PySide6.QtGui import QAction, QKeyEvent, QMouseEvent
-from PySide6.QtWidgets import QLineEdit, QMenu, QToolButton, QWidget, QWidgetAction
+from PySide6.QtWidgets import (
+    QInputDialog,
+    QLineEdit,
+    QMenu,
+    QToolButton,
+    QWidget,
+    QWidgetAction,
+)
 
 from reader.errors import ReaderError
 from reader.providers.base import Provider, Voice
@@ -118,6 +125,11 @@ class VoiceButton(QToolButton):
         self._hint.setEnabled(False)
         self._status = self._menu.addAction("")
         self._status.setEnabled(False)
+        # For a server that lists no voices: any name the person types is sent as given.
+        self.other_action = QAction("Other voice…", self._menu)
+        self.other_action.setToolTip("Type the name of a voice the server knows")
+        self.other_action.setVisible(False)
+        self.other_action.triggered.connect(self._ask_other)
         self._voices: list[tuple[Voice, QAction]] = []  # the full list
         self._extras: list[QAction] = []  # section titles and favourite/recent copies
         self._current = ""
@@ -135,11 +147,13 @@ class VoiceButton(QToolButton):
 
     def set_loading(self) -> None:
         self._clear()
+        self.other_action.setVisible(False)
         self._status.setText("Loading voices…")
         self._status.setVisible(True)
 
     def set_failed(self, message: str) -> None:
         self._clear()
+        self.other_action.setVisible(False)
         self._status.setText(f"Could not list voices: {message}")
         self._status.setVisible(True)
 
@@ -149,18 +163,39 @@ class VoiceButton(QToolButton):
         current: str,
         favourites: list[str] | None = None,
         recent: list[str] | None = None,
+        offered: bool = False,
     ) -> None:
+        """`offered`: the server lists no voices, so these are suggestions (OpenAI's
+        standard voices and names typed before) and "Other voice…" takes any name."""
         self._clear()
-        self._status.setVisible(not voices)
-        self._status.setText("This provider lists no voices.")
+        self._status.setVisible(not voices or offered)
+        self._status.setText(
+            "This server lists no voices: OpenAI's standard ones, or type one"
+            if offered
+            else "This provider lists no voices."
+        )
         self._favourites = list(favourites or [])
         self._recent = list(recent or [])
         for voice in voices:
             action = self._voice_action(voice)
             self._menu.addAction(action)
             self._voices.append((voice, action))
+        self._menu.removeAction(self.other_action)
+        self._menu.addAction(self.other_action)  # last, below every voice
+        self.other_action.setVisible(offered)
         self._rebuild_sections()
         self.set_current(current)
+
+    @Slot()
+    def _ask_other(self) -> None:
+        name, ok = QInputDialog.getText(
+            self, "Other voice", "The voice's name, as the server knows it:"
+        )
+        name = name.strip()
+        if ok and name:
+            self.set_current(name)
+            self.note_used(name)
+            self.chosen.emit(name)
 
     def set_current(self, voice_id: str) -> None:
         self._current = voice_id

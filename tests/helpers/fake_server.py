@@ -8,6 +8,7 @@ it sent, so tests can compare what Reader wrote with what the server sent.
 from __future__ import annotations
 
 import base64
+import functools
 import json
 import struct
 import threading
@@ -19,6 +20,8 @@ from typing import Any
 from urllib.parse import urlsplit
 
 import numpy as np
+
+from tests.helpers import litellm_seen as litellm
 
 # Cuts that split samples and lines: odd sizes, tiny and large.
 CUTS = (1, 3, 7, 333, 4093, 2, 9999, 5)
@@ -44,8 +47,12 @@ class Failure:
     method: str = ""  # only requests with this method ("" for all)
 
 
+@functools.lru_cache(maxsize=512)
 def speech_pcm(text: str) -> bytes:
-    """Real speech for `text`: the offline voice at 24 kHz, s16le mono."""
+    """Real speech for `text`: the offline voice at 24 kHz, s16le mono. Kept per text: the
+    offline voice differs by a few samples from run to run (measured: 48410 and 48404
+    bytes for "Hello there."), and a server answers the same text the same way, so an
+    export through a proxy can be compared with a clean one sample for sample."""
     import soxr
 
     from reader.providers.base import CancelToken, SpeechRequest
@@ -101,7 +108,12 @@ class FakeSpeechServer(ThreadingHTTPServer):
         self.char_frames: dict[str, list[int]] = {}
         self.other_sent = False
         # raw | sse | sse-no-done | sse-error | edge | wav | mislabeled | drop | buffering
+        # | litellm (what LiteLLM 1.106.12 was seen to do: tests/helpers/LITELLM.md)
         self.mode = "raw"
+        # In "litellm" mode: the master key it checks (None: no check), and the request
+        # bodies as it passed them on to its speech server (stream_format dropped).
+        self.litellm_key: str | None = None
+        self.forwarded: list[dict[str, Any]] = []
         # What "sse-error" sends after half the audio (vLLM-omni's mid-stream error).
         self.error_event: Any = {
             "type": "speech.audio.error",
@@ -167,6 +179,9 @@ class _Handler(BaseHTTPRequestHandler):
         self._record()
         if self._fail():
             return
+        if self.server.mode == "litellm":
+            self._litellm_get()
+            return
         if urlsplit(self.path).path.endswith("/audio/voices"):
             self._json(200, self.server.voices)
         elif urlsplit(self.path).path == "/v1/voices":  # ElevenLabs
@@ -210,6 +225,9 @@ class _Handler(BaseHTTPRequestHandler):
             self._json(404, {"error": {"message": "Unknown path", "type": "invalid_request_error"}})
             return
         mode = self.server.mode
+        if mode == "litellm":
+            self._litellm_speech(body)
+            return
         if mode == "paced":
             self._paced(body["input"])
             return
@@ -237,7 +255,9 @@ class _Handler(BaseHTTPRequestHandler):
         elif mode == "buffering":
             # A LiteLLM-style proxy: the first byte only after the whole clip is ready
             # (synthesis at `synthesis_speed` x real time), then 8192-byte pieces, labelled
-            # audio/mpeg whatever they are, stream_format ignored.
+            # audio/mpeg whatever they are (LiteLLM 1.83's fixed media type, quoted in
+            # BerriAI/litellm#33974; 1.106 passes audio/pcm on: the "litellm" mode),
+            # stream_format ignored.
             sent[body["input"]] = pcm
             time.sleep(len(pcm) / 2 / 24_000 / self.server.synthesis_speed)
             pieces = (pcm[i : i + 8192] for i in range(0, len(pcm), 8192))
@@ -251,6 +271,45 @@ class _Handler(BaseHTTPRequestHandler):
             kind = "audio/mpeg" if mode == "mislabeled" else "audio/pcm"
             self._chunked(kind, _cut(pcm))
         self.server.responses.append((body["input"], sent.get(body["input"], b"")))
+
+    def _litellm_get(self) -> None:
+        path = urlsplit(self.path).path
+        if path.endswith("/models") and not self._litellm_refused():
+            self._json(200, litellm.MODELS)
+        elif not path.endswith("/models"):
+            self._json(404, {"detail": "Not Found"})  # no /audio/voices: FastAPI's 404
+
+    def _litellm_refused(self) -> bool:
+        """LiteLLM's own key check, as seen: no key 401, another key 400 (it looks keys
+        other than the master key up in its database, and has none)."""
+        key = self.server.litellm_key
+        sent = self.headers.get("Authorization", "")
+        if key is None or sent == f"Bearer {key}":
+            return False
+        if not sent:
+            self._json(401, litellm.NO_KEY)
+        else:
+            self._json(400, litellm.NO_DB)
+        return True
+
+    def _litellm_speech(self, body: Any) -> None:
+        """A speech request through LiteLLM 1.106.12: key and model checked, the body
+        passed on without stream_format, the whole clip synthesized before the first
+        byte, then 8192-byte pieces labelled as its speech server labelled them."""
+        if self._litellm_refused():
+            return
+        names = [model["id"] for model in litellm.MODELS["data"]]
+        if body.get("model") not in names:
+            self._json(400, litellm.invalid_model(str(body.get("model"))))
+            return
+        self.server.forwarded.append({k: v for k, v in body.items() if k in litellm.PASSED_ON})
+        text = body["input"]
+        pcm = self._speech(text)
+        self.server.sent[text] = pcm
+        time.sleep(len(pcm) / 2 / 24_000 / self.server.synthesis_speed)
+        self.server.responses.append((text, pcm))
+        pieces = (pcm[i : i + 8192] for i in range(0, len(pcm), 8192))
+        self._chunked("audio/pcm", pieces, headers=litellm.HEADERS)
 
     def _paced(self, text: str) -> None:
         frames = round(len(text) / 14 * 24_000)
@@ -437,10 +496,18 @@ class _Handler(BaseHTTPRequestHandler):
         except (BrokenPipeError, ConnectionResetError):
             pass  # the client hung up (a cancelled request): normal, not a server error
 
-    def _chunked(self, content_type: str, pieces: Iterator[bytes], finish: bool = True) -> None:
+    def _chunked(
+        self,
+        content_type: str,
+        pieces: Iterator[bytes],
+        finish: bool = True,
+        headers: dict[str, str] | None = None,
+    ) -> None:
         self.send_response(200)
         self.send_header("Content-Type", content_type)
         self.send_header("Transfer-Encoding", "chunked")
+        for name, value in (headers or {}).items():
+            self.send_header(name, value)
         self.end_headers()
         for piece in pieces:
             self.wfile.write(b"%x\r\n%s\r\n" % (len(piece), piece))

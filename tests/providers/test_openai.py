@@ -90,9 +90,53 @@ def test_an_openai_key_never_goes_to_another_host(server, tmp_path) -> None:
     env = {"OPENAI_API_KEY": KEY}
     result = cli.speak("openai", server.url, tmp_path / "x.wav", TEXT, env=env)
     assert result.returncode == 3
-    assert "will not send your openai key to another server" in result.stderr
-    assert f"reader keys set openai --base-url {server.url}" in result.stderr
+    host = server.url.split("/")[2]
+    assert (
+        f"OPENAI_API_KEY is set, but it goes only to api.openai.com; save a key for {host} "
+        f"with `reader keys set openai --base-url {server.url}`"
+    ) in result.stderr
     assert server.requests == []
+
+
+@pytest.mark.parametrize("provider", ["openai", "openai-compatible"])
+def test_openai_base_url_and_key_go_together_as_for_the_sdk(server, tmp_path, provider) -> None:
+    env = {"OPENAI_API_KEY": KEY, "OPENAI_BASE_URL": server.url + "/"}
+    out = tmp_path / "x.wav"
+    # No --base-url: OPENAI_BASE_URL is where the SDK would go, and so does Reader.
+    result = reader("speak", "-p", provider, "-o", str(out), "--no-play", TEXT, env=env)
+    assert result.returncode == 0, result.stderr
+    assert np.array_equal(written(out), server.sent_pcm(TEXT))
+    posts = [r for r in server.requests if r.method == "POST"]
+    assert posts and all(r.headers["authorization"] == f"Bearer {KEY}" for r in posts)
+    assert KEY not in result.stderr
+
+
+def test_openai_base_url_pairs_the_key_with_that_server_only(server, tmp_path) -> None:
+    with FakeSpeechServer() as other:
+        env = {"OPENAI_API_KEY": KEY, "OPENAI_BASE_URL": other.url}
+        server.failures.append(Failure(401, b'{"error": {"message": "No api key passed in."}}'))
+        result = speak(server, tmp_path / "x.wav", env=env)
+    assert result.returncode == 3
+    host = server.url.split("/")[2]
+    assert result.stderr.strip() == (
+        f"reader: The server at {host} wants a key (401: No api key passed in.), and none "
+        f"was sent: OPENAI_API_KEY is set, but it goes with OPENAI_BASE_URL ({other.url}), "
+        f"not to {host}; save a key for {host} with "
+        f"`reader keys set openai-compatible --base-url {server.url}`."
+    )
+    assert all("authorization" not in r.headers for r in server.requests)
+    assert other.requests == []
+
+
+def test_a_rejected_key_says_how_to_replace_it_for_that_server(server, tmp_path) -> None:
+    env = {"OPENAI_API_KEY": KEY, "OPENAI_BASE_URL": server.url}
+    server.failures.append(Failure(401, b'{"error": {"message": "Incorrect API key"}}'))
+    result = speak(server, tmp_path / "x.wav", env=env)
+    assert result.returncode == 3
+    assert (
+        "rejected the key (401: Incorrect API key). Update it with "
+        f"`reader keys set openai-compatible --base-url {server.url}`"
+    ) in result.stderr
 
 
 def test_openai_with_a_key_saved_for_the_host(server, tmp_path) -> None:
@@ -124,7 +168,8 @@ def test_openai_with_a_key_saved_for_the_host(server, tmp_path) -> None:
                 b'{"error":{"message":"Incorrect API key provided","type":"invalid_request_error"}}',
             ),
             3,
-            "rejected the key (401: Incorrect API key provided)",
+            # No key was saved, so none was sent: the message says so, and how to give one.
+            "wants a key (401: Incorrect API key provided), and none was sent: No key is saved",
         ),
         (
             Failure(
