@@ -14,6 +14,7 @@ from reader.providers.elevenlabs import ELEVENLABS_URL, ElevenLabsSpeech
 from reader.providers.espeak import EspeakEngine, OfflineProvider
 from reader.providers.gemini import GEMINI_URL, GeminiSpeech
 from reader.providers.gemini import VOICES as GEMINI_VOICES
+from reader.providers.hibari import HibariEngine, NaturalProvider
 from reader.providers.http import HttpApi
 from reader.providers.openai import OPENAI_URL, OpenAISpeech
 from reader.providers.openai import VOICES as OPENAI_VOICES
@@ -33,6 +34,7 @@ class ProviderInfo:
 log = logging.getLogger(__name__)
 
 _INFOS = (
+    ProviderInfo(NaturalProvider.id, NaturalProvider.display_name, needs_key=False),
     ProviderInfo(OfflineProvider.id, OfflineProvider.display_name, needs_key=False),
     ProviderInfo("openai", "OpenAI", needs_key=True),
     ProviderInfo("openai-chat", "OpenAI chat audio", needs_key=True),
@@ -45,6 +47,8 @@ _INFOS = (
 _ALIASES = {
     "espeak": "offline",
     "espeak-ng": "offline",
+    "hibari": "natural",
+    "builtin": "natural",
     "compatible": "openai-compatible",
     "azure-openai": "azure",
     "google": "gemini",
@@ -58,6 +62,8 @@ class Registry:
     def __init__(self, keys: KeyStore | None = None) -> None:
         self._keys = keys
         self._made: list[Provider] = []
+        # The natural voice's model, loaded on its first request and kept for the next.
+        self._hibari = HibariEngine()
 
     def close(self) -> None:
         """Close every provider this registry made (their HTTP connections)."""
@@ -92,9 +98,9 @@ class Registry:
         return None
 
     def default_id(self) -> str:
-        """The provider used when none is named or saved: the offline voice, which needs
-        no account."""
-        return OfflineProvider.id
+        """The provider used when none is named or saved: the built-in natural voice
+        (eSpeak NG for other languages), which needs no account and no download."""
+        return NaturalProvider.id
 
     def create(self, provider_id: str, base_url: str | None = None) -> Provider:
         provider = self._create(self.resolve(provider_id), base_url)
@@ -102,6 +108,10 @@ class Registry:
         return provider
 
     def _create(self, provider_id: str, base_url: str | None) -> Provider:
+        if provider_id == "natural":
+            if base_url:
+                raise UsageError("The natural voice takes no --base-url.")
+            return NaturalProvider(self._hibari)
         if provider_id == "offline":
             if base_url:
                 raise UsageError("The offline voice takes no --base-url.")
