@@ -9,6 +9,7 @@ list (tests/test_layering.py holds them to it), and nothing above `ui` imports Q
 - `text`: sentences with offsets, Markdown read as prose, pronunciations, subtitles.
 - `providers`: one module per voice backend behind one protocol, and their registry.
 - `settings`, `logs`: what a person chose, and logging without keys.
+- `voices`: the catalogue of voices to download, fetching them checked, the installed ones.
 - `reading`: a Reading (plan → requests ahead of playback → audio out), its cache, cost
   and export.
 - `cli`: the terminal's face (`reader speak`, `keys`, `voices`…).

@@ -34,10 +34,11 @@ RANKS: dict[str, int] = {
     "providers": 3,
     "settings": 3,
     "logs": 3,
-    "reading": 4,
-    "cli": 5,
-    "ui": 6,
-    "app": 7,
+    "voices": 4,
+    "reading": 5,
+    "cli": 6,
+    "ui": 7,
+    "app": 8,
 }
 # Imports that go up on purpose, each made only inside a function (see the docstring).
 UPWARD_IN_FUNCTIONS = {("reader.cli.main", "reader.app")}

@@ -1,0 +1,70 @@
+"""The catalogue of voices Reader can download (resources/voices.json).
+
+Each voice names the files it needs; a file has its place on the hub (pinned by size and
+sha256: nothing is used whose bytes differ), so voices sharing a model share its file.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+CATALOGUE = Path(__file__).resolve().parent.parent.parent / "resources" / "voices.json"
+
+
+@dataclass(frozen=True, slots=True)
+class VoiceFile:
+    name: str  # the file's name in the voices folder
+    path: str  # where it is on the hub
+    size: int
+    sha256: str
+
+
+@dataclass(frozen=True, slots=True)
+class CatalogueVoice:
+    name: str
+    engine: str
+    language: str
+    gender: str
+    grade: str
+    files: tuple[VoiceFile, ...]
+    licence: str
+    attribution: str
+
+    @property
+    def size(self) -> int:
+        return sum(file.size for file in self.files)
+
+
+@dataclass(frozen=True, slots=True)
+class Catalogue:
+    hub: str
+    voices: tuple[CatalogueVoice, ...]
+
+    def find(self, name: str) -> CatalogueVoice | None:
+        wanted = name.lower()
+        return next((voice for voice in self.voices if voice.name.lower() == wanted), None)
+
+
+def load(path: Path = CATALOGUE) -> Catalogue:
+    data: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
+    files = {
+        name: VoiceFile(name, entry["path"], int(entry["size"]), entry["sha256"].lower())
+        for name, entry in data["files"].items()
+    }
+    voices = tuple(
+        CatalogueVoice(
+            name=entry["name"],
+            engine=entry["engine"],
+            language=entry["language"],
+            gender=entry["gender"],
+            grade=entry.get("grade", ""),
+            files=tuple(files[name] for name in entry["files"]),
+            licence=entry["licence"],
+            attribution=entry["attribution"],
+        )
+        for entry in data["voices"]
+    )
+    return Catalogue(data["hub"].rstrip("/"), voices)
