@@ -31,14 +31,14 @@ RANKS: dict[str, int] = {
     "audio": 1,
     "keys": 1,
     "text": 2,
+    "voices": 2,  # the downloaded voice files, which providers run
     "providers": 3,
     "settings": 3,
     "logs": 3,
-    "voices": 4,
-    "reading": 5,
-    "cli": 6,
-    "ui": 7,
-    "app": 8,
+    "reading": 4,
+    "cli": 5,
+    "ui": 6,
+    "app": 7,
 }
 # Imports that go up on purpose, each made only inside a function (see the docstring).
 UPWARD_IN_FUNCTIONS = {("reader.cli.main", "reader.app")}

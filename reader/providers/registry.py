@@ -16,11 +16,14 @@ from reader.providers.gemini import GEMINI_URL, GeminiSpeech
 from reader.providers.gemini import VOICES as GEMINI_VOICES
 from reader.providers.hibari import HibariEngine, NaturalProvider
 from reader.providers.http import HttpApi
+from reader.providers.kokoro import KokoroProvider
 from reader.providers.openai import OPENAI_URL, OpenAISpeech
 from reader.providers.openai import VOICES as OPENAI_VOICES
 from reader.providers.openai_chat import VOICES as CHAT_VOICES
 from reader.providers.openai_chat import OpenAIChatAudio
 from reader.providers.vertex import vertex_speech
+from reader.voices import catalogue
+from reader.voices.store import VoiceStore
 
 
 @dataclass(frozen=True, slots=True)
@@ -36,6 +39,7 @@ log = logging.getLogger(__name__)
 _INFOS = (
     ProviderInfo(NaturalProvider.id, NaturalProvider.display_name, needs_key=False),
     ProviderInfo(OfflineProvider.id, OfflineProvider.display_name, needs_key=False),
+    ProviderInfo(KokoroProvider.id, KokoroProvider.display_name, needs_key=False),
     ProviderInfo("openai", "OpenAI", needs_key=True),
     ProviderInfo("openai-chat", "OpenAI chat audio", needs_key=True),
     ProviderInfo("openai-compatible", "OpenAI-compatible server", False, needs_base_url=True),
@@ -59,8 +63,9 @@ class Registry:
     """Makes providers and knows where keys come from. A key is looked up for the exact
     server a provider will talk to, so it never goes to a host it was not saved for."""
 
-    def __init__(self, keys: KeyStore | None = None) -> None:
+    def __init__(self, keys: KeyStore | None = None, voices: VoiceStore | None = None) -> None:
         self._keys = keys
+        self._voices = voices  # the downloaded voices; the platform's folder if None
         self._made: list[Provider] = []
         # The natural voice's model, loaded on its first request and kept for the next.
         self._hibari = HibariEngine()
@@ -112,6 +117,10 @@ class Registry:
             if base_url:
                 raise UsageError("The natural voice takes no --base-url.")
             return NaturalProvider(self._hibari)
+        if provider_id == "kokoro":
+            if base_url:
+                raise UsageError("Kokoro's downloaded voices take no --base-url.")
+            return KokoroProvider(self._voices or VoiceStore(catalogue.load()))
         if provider_id == "offline":
             if base_url:
                 raise UsageError("The offline voice takes no --base-url.")
