@@ -20,6 +20,8 @@ from reader.audio.format import AudioFormat
 from reader.providers.base import AudioChunk, CancelToken, SpeechRequest, Voice, WordTiming
 from reader.providers.espeak import EspeakEngine, OfflineProvider
 from reader.providers.offline_choice import NATURAL, choose
+from reader.voices.catalogue import CatalogueVoice
+from reader.voices.store import VoiceStore
 
 log = logging.getLogger(__name__)
 
@@ -30,6 +32,7 @@ HEART = "heart"
 # hibari's own range; Reader's wider one is clamped to it (eSpeak's to 80–450 wpm).
 _MIN_SPEED, _MAX_SPEED = 0.5, 2.0
 _FALLBACK_VOICE = "en-US"
+_DOWNLOADED = "hibari-"  # the catalogue's prefix for hibari's other voices
 # The model pads every sentence with about 0.3 s of silence before and 0.45 s after:
 # 0.75 s between two sentences, a hesitation. Kept: a soft onset before the first sound
 # and, after the last, a pause as long as a reader's between sentences (Settings adds
@@ -46,7 +49,10 @@ class HibariEngine:
     cannot load: an old glibc, a missing VC++ runtime, a CPU it was not built for.
     """
 
-    def __init__(self) -> None:
+    def __init__(self, model: str = "", voice: str = HEART) -> None:
+        # The wheel's own model unless a downloaded voice's file is named.
+        self._model = model
+        self._voice = voice
         self._lock = threading.Lock()
         self._tts: Any = None
         self.failure = ""
@@ -55,7 +61,7 @@ class HibariEngine:
         with self._lock:
             if self._tts is None and not self.failure:
                 try:
-                    self._tts = _open_model()
+                    self._tts = _open_model(self._model, self._voice)
                 except Exception as error:  # ImportError, OSError, onnxruntime's own
                     first = (str(error).strip().splitlines() or [type(error).__name__])[0]
                     self.failure = first
@@ -111,14 +117,15 @@ def _trim(audio: np.ndarray[Any, np.dtype[np.float32]]) -> np.ndarray[Any, Any]:
     return audio[start:end]
 
 
-def _open_model() -> Any:
+def _open_model(model: str, voice: str) -> Any:
     import os
 
     from hibari import tts
 
-    # The model's path, not a voice name: voice names go through hibari.voices, which
-    # downloads what is not in the wheel.
-    return tts.Hibari(model=os.path.join(tts.ASSETS, "hibari.onnx"), threads=1)
+    # Always a model's path: without one, hibari.voices downloads what is not in the
+    # wheel. The voice name only picks the phoneme rules (British for emma and fable).
+    path = model or os.path.join(tts.ASSETS, "hibari.onnx")
+    return tts.Hibari(voice=voice, model=path, threads=1)
 
 
 class NaturalProvider:
@@ -131,9 +138,16 @@ class NaturalProvider:
     needs_key = False
     concurrency = 1
 
-    def __init__(self, engine: HibariEngine, espeak: EspeakEngine | None = None) -> None:
+    def __init__(
+        self,
+        engine: HibariEngine,
+        espeak: EspeakEngine | None = None,
+        downloaded: VoiceStore | None = None,
+    ) -> None:
         self._engine = engine
         self._espeak = OfflineProvider(espeak)
+        self._store = downloaded  # hibari's other voices, from `reader voices install`
+        self._engines: dict[str, HibariEngine] = {}
 
     @property
     def cache_scope(self) -> str:
@@ -148,7 +162,31 @@ class NaturalProvider:
         return [
             Voice(AUTO, "Automatic: natural English, eSpeak NG for other languages"),
             Voice(HEART, "Heart (natural American English)", "en-US", "female"),
+            *(
+                Voice(name, f"{name.capitalize()} (natural, downloaded)", entry.language, gender)
+                for name, entry, gender in self._downloaded()
+            ),
         ]
+
+    def _downloaded(self) -> list[tuple[str, CatalogueVoice, str]]:
+        if self._store is None:
+            return []
+        return [
+            (entry.name.removeprefix(_DOWNLOADED), entry, entry.gender)
+            for entry in self._store.catalogue.voices
+            if entry.engine == "hibari" and self._store.installed(entry)
+        ]
+
+    def _engine_for(self, voice: str) -> HibariEngine:
+        if voice in (AUTO, HEART) or self._store is None:
+            return self._engine
+        for name, entry, _ in self._downloaded():
+            if name == voice:
+                path = str(self._store.path(entry.files[0]))
+                if voice not in self._engines:
+                    self._engines[voice] = HibariEngine(path, voice)
+                return self._engines[voice]
+        return self._engine
 
     def models(self) -> list[str]:
         return ["hibari"]
@@ -173,18 +211,21 @@ class NaturalProvider:
             natural, espeak_voice = choice.engine == NATURAL, choice.voice or _FALLBACK_VOICE
         else:
             natural, espeak_voice = True, _FALLBACK_VOICE
-        if natural and self._engine.load():
-            yield from self._natural(request, cancel)
+        engine = self._engine_for(request.voice)
+        if natural and engine.load():
+            yield from self._natural(engine, request, cancel)
         else:
             yield from self._espeak_at_24k(request, espeak_voice, cancel)
 
-    def _natural(self, request: SpeechRequest, cancel: CancelToken) -> Iterator[AudioChunk]:
+    def _natural(
+        self, engine: HibariEngine, request: SpeechRequest, cancel: CancelToken
+    ) -> Iterator[AudioChunk]:
         speed = min(_MAX_SPEED, max(_MIN_SPEED, request.speed))
         frame = 0
-        for offset, sentence in self._engine.sentences(request.text):
+        for offset, sentence in engine.sentences(request.text):
             if cancel.cancelled:
                 return
-            pcm = self._engine.synthesize(sentence, speed)
+            pcm = engine.synthesize(sentence, speed)
             yield AudioChunk(pcm.reshape(-1, 1), FORMAT, (WordTiming(offset, frame),))
             frame += len(pcm)
         if frame == 0:

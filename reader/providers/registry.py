@@ -116,11 +116,11 @@ class Registry:
         if provider_id == "natural":
             if base_url:
                 raise UsageError("The natural voice takes no --base-url.")
-            return NaturalProvider(self._hibari)
+            return NaturalProvider(self._hibari, downloaded=self._store())
         if provider_id == "kokoro":
             if base_url:
                 raise UsageError("Kokoro's downloaded voices take no --base-url.")
-            return KokoroProvider(self._voices or VoiceStore(catalogue.load()))
+            return KokoroProvider(self._store())
         if provider_id == "offline":
             if base_url:
                 raise UsageError("The offline voice takes no --base-url.")
@@ -167,6 +167,11 @@ class Registry:
         name = f"The server at {host_of(base_url)}"
         api = HttpApi(name, "openai-compatible", base_url, self._auth(provider_id, base_url))
         return OpenAISpeech(api, "openai-compatible", name, compatible=True)
+
+    def _store(self) -> VoiceStore:
+        if self._voices is None:
+            self._voices = VoiceStore(catalogue.load())
+        return self._voices
 
     def _auth(self, provider_id: str, base_url: str, required: bool = False) -> dict[str, str]:
         if not required:
