@@ -168,6 +168,10 @@ class Registry:
         api = HttpApi(name, "openai-compatible", base_url, self._auth(provider_id, base_url))
         return OpenAISpeech(api, "openai-compatible", name, compatible=True)
 
+    def voice_store(self) -> VoiceStore:
+        """The downloaded voices (the platform's data folder unless one was given)."""
+        return self._store()
+
     def _store(self) -> VoiceStore:
         if self._voices is None:
             self._voices = VoiceStore(catalogue.load())

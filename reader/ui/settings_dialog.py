@@ -33,8 +33,9 @@ from reader.settings import Settings
 from reader.ui.background import Background
 from reader.ui.keys_page import KeysPage
 from reader.ui.servers_page import ServersPage
+from reader.ui.voices_page import VoicesPage
 
-PAGES = ("keys", "servers", "reading", "audio", "window")
+PAGES = ("keys", "servers", "reading", "audio", "window", "voices")
 
 
 def _spin(low: int, high: int, value: int, suffix: str, name: str) -> QSpinBox:
@@ -76,6 +77,8 @@ class SettingsDialog(QDialog):
         self.tabs.addTab(self._reading_page(settings, registry), "&Reading")
         self.tabs.addTab(self._audio_page(settings), "&Audio")
         self.tabs.addTab(self._window_page(settings), "&Window")
+        self.voices = VoicesPage(registry.voice_store())
+        self.tabs.addTab(self.voices, "V&oices")
         self.show_page(page)
         buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
