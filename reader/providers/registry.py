@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 
-from reader.errors import KeyMissing, UsageError
+from reader.errors import KeyMissing, ReaderError, UsageError
 from reader.keys.store import KEYED_PROVIDERS, KeyringUnavailable, KeyStore, host_of
 from reader.keys.transport import check_transport
 from reader.providers.azure import azure_speech
@@ -174,7 +174,13 @@ class Registry:
 
     def _store(self) -> VoiceStore:
         if self._voices is None:
-            self._voices = VoiceStore(catalogue.load())
+            try:
+                found = catalogue.load()
+            except ReaderError as error:
+                # The built-in voice must not depend on the list of voices to download.
+                log.warning("%s Downloaded voices are not available.", error)
+                found = catalogue.EMPTY
+            self._voices = VoiceStore(found)
         return self._voices
 
     def _auth(self, provider_id: str, base_url: str, required: bool = False) -> dict[str, str]:

@@ -11,6 +11,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from reader.errors import ReaderError
+
 CATALOGUE = Path(__file__).resolve().parent.parent.parent / "resources" / "voices.json"
 
 
@@ -48,8 +50,19 @@ class Catalogue:
         return next((voice for voice in self.voices if voice.name.lower() == wanted), None)
 
 
+EMPTY = Catalogue("", ())
+
+
 def load(path: Path = CATALOGUE) -> Catalogue:
-    data: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
+    """The catalogue at `path`; ReaderError (one line) if it is missing or damaged."""
+    try:
+        data: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
+        return _parse(data)
+    except (OSError, ValueError, KeyError, TypeError) as error:
+        raise ReaderError(f"The voice catalogue {path} cannot be read ({error}).") from None
+
+
+def _parse(data: dict[str, Any]) -> Catalogue:
     files = {
         name: VoiceFile(name, entry["path"], int(entry["size"]), entry["sha256"].lower())
         for name, entry in data["files"].items()

@@ -203,3 +203,25 @@ def test_a_full_disk_is_one_line_and_nothing(kokoro_voice_files, tmp_path) -> No
     assert lines[-1].startswith(f"reader: No room for {file.name}"), result.stderr
     assert "Traceback" not in result.stderr
     assert sorted(p.name for p in voices.iterdir()) == [model.name]
+
+
+def test_a_damaged_catalogue_leaves_the_built_in_voice_speaking(
+    tmp_path, monkeypatch, caplog
+) -> None:
+    from reader.providers.base import CancelToken, SpeechRequest
+    from reader.providers.registry import Registry
+    from reader.voices import catalogue
+
+    damaged = tmp_path / "voices.json"
+    damaged.write_text('{"hub": "https://huggingface.co", "files": {', encoding="utf-8")
+    real_load = catalogue.load
+    monkeypatch.setattr(catalogue, "load", lambda: real_load(damaged))
+    registry = Registry()
+    natural = registry.create("natural")
+    assert [v.id for v in natural.voices()] == ["auto", "heart"]
+    chunks = list(natural.stream(SpeechRequest("Still speaking.", "heart"), CancelToken()))
+    assert sum(len(c.pcm) for c in chunks) > 12_000
+    assert registry.create("kokoro").voices() == []
+    warnings = [r.getMessage() for r in caplog.records if r.levelname == "WARNING"]
+    assert len(warnings) == 1 and "voice catalogue" in warnings[0]
+    assert "cannot be read" in warnings[0] and "\n" not in warnings[0]
