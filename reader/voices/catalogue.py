@@ -7,13 +7,23 @@ sha256: nothing is used whose bytes differ), so voices sharing a model share its
 from __future__ import annotations
 
 import json
+import sys
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from reader import APP_ID
 from reader.errors import ReaderError
 
-CATALOGUE = Path(__file__).resolve().parent.parent.parent / "resources" / "voices.json"
+# resources/ beside the package (a source tree, the one-folder bundle), else where a
+# wheel installs it (pyproject's data-files: PREFIX/share/APP_ID/), or the Flatpak
+# (`pip install --prefix=/app`, while its Python's own prefix is /usr).
+_PLACES = (
+    Path(__file__).resolve().parent.parent.parent / "resources" / "voices.json",
+    Path(sys.prefix) / "share" / APP_ID / "voices.json",
+    Path("/app/share") / APP_ID / "voices.json",
+)
+CATALOGUE = next((place for place in _PLACES if place.exists()), _PLACES[0])
 
 
 @dataclass(frozen=True, slots=True)
