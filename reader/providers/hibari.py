@@ -160,7 +160,7 @@ class NaturalProvider:
 
     def voices(self) -> list[Voice]:
         return [
-            Voice(AUTO, "Automatic: natural English, eSpeak NG for other languages"),
+            Voice(AUTO, "Automatic (follows the text's language)"),
             Voice(HEART, "Heart (natural American English)", "en-US", "female"),
             *(
                 Voice(name, f"{name.capitalize()} (natural, downloaded)", entry.language, gender)
