@@ -22,10 +22,10 @@ def _cpu_seconds(pid: int) -> float:
     return ticks / os.sysconf("SC_CLK_TCK")
 
 
-def measure(skip_s: float = 10.0, window_s: float = 30.0) -> float:
-    """Milliseconds of CPU per second of audio played."""
+def measure(skip_s: float = 10.0, window_s: float = 30.0, provider: str = "offline") -> float:
+    """Milliseconds of CPU per second of audio played (eSpeak NG unless told)."""
     process = subprocess.Popen(
-        [sys.executable, "-m", "reader", "speak", "-"],
+        [sys.executable, "-m", "reader", "speak", "-p", provider, "-"],
         stdin=subprocess.PIPE,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,

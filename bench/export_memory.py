@@ -14,9 +14,8 @@ import tempfile
 import time
 from pathlib import Path
 
-from tests.test_long_text import long_text
-
 from tests.helpers.fake_server import FakeSpeechServer
+from tests.reading.test_long_text import long_text
 
 CHARACTERS = 60_000  # about 71 minutes at 14 characters a second
 

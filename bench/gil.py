@@ -20,8 +20,6 @@ import threading
 import time
 from typing import Any
 
-from tests.test_long_text import long_text
-
 from bench.smoothness import RATE, GapWatcher
 from reader.audio.output import device_output
 from reader.providers.registry import Registry
@@ -29,6 +27,7 @@ from reader.reading.events import State, Voicing
 from reader.reading.factory import ReadingFactory
 from reader.settings import Settings
 from tests.helpers.fake_server import FakeSpeechServer
+from tests.reading.test_long_text import long_text
 
 HOLD_S = 0.1
 

@@ -12,10 +12,9 @@ import tempfile
 import time
 from pathlib import Path
 
-from tests.test_long_text import long_text
-
 from bench.export_memory import CHARACTERS, watch_memory
 from tests.helpers.fake_server import FakeSpeechServer
+from tests.reading.test_long_text import long_text
 
 
 def _visible(title: str = "^Reader$") -> bool:

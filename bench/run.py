@@ -12,7 +12,17 @@ from typing import Any
 
 import numpy as np
 
-from bench import cpu, export_memory, first_audio, gil, gui, peers, smoothness, stop
+from bench import (
+    cpu,
+    export_memory,
+    first_audio,
+    gil,
+    gui,
+    offline_voices,
+    peers,
+    smoothness,
+    stop,
+)
 from reader.providers.registry import Registry
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -57,6 +67,8 @@ def main() -> None:
     streamed = peers.first_audio("paced", trials=5)
     print("the same behind a buffering proxy…", flush=True)
     buffered = peers.first_audio("buffering", trials=5)
+    print("the offline voices side by side: eSpeak NG and the built-in natural voice…", flush=True)
+    offline = offline_voices.run()
     # The smoothness runs take as long as their audio (71 minutes for 60,000 characters).
     # They play together, each on a sink of its own, after the other measurements: run
     # alongside them, their load (and PulseAudio resampling five streams) moved the
@@ -145,7 +157,7 @@ def main() -> None:
             "yes" if paste["max_ms"] <= 16 else "**no**",
         ),
     ]
-    rows += first_audio_rows(streamed, buffered) + smoothness_rows(smooth)
+    rows += first_audio_rows(streamed, buffered) + offline + smoothness_rows(smooth)
     if not long_run:
         rows.append(
             (

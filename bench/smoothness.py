@@ -27,7 +27,6 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
-from tests.test_long_text import long_text
 
 from reader.audio.output import device_output
 from reader.providers.registry import Registry
@@ -37,6 +36,7 @@ from reader.reading.factory import ReadingFactory
 from reader.settings import Settings
 from tests.helpers.fake_server import FakeSpeechServer
 from tests.helpers.monitor import LOUD
+from tests.reading.test_long_text import long_text
 
 RATE = 24_000
 # A silence shorter than this is the tone crossing zero, not a gap (the tone's quietest

@@ -7,6 +7,7 @@ list (tests/test_layering.py holds them to it), and nothing above `ui` imports Q
 - `audio`: PCM, decoding provider bytes, the playback buffer, the output device, export.
 - `keys`: the keyring, which host a key may go to, redaction, plain-http rules.
 - `text`: sentences with offsets, Markdown read as prose, pronunciations, subtitles.
+- `voices`: the catalogue of voices to download, fetching them checked, the installed ones.
 - `providers`: one module per voice backend behind one protocol, and their registry.
 - `settings`, `logs`: what a person chose, and logging without keys.
 - `reading`: a Reading (plan → requests ahead of playback → audio out), its cache, cost

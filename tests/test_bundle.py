@@ -71,7 +71,9 @@ def test_the_bundle_prints_its_version(bundle, tmp_path) -> None:
 def test_the_bundle_reads_offline_into_a_file(bundle, tmp_path) -> None:
     result = run(bundle, "speak", "--no-play", "-o", "check.wav", "bundle check", cwd=tmp_path)
     assert result.returncode == 0, result.stderr
+    assert result.stderr == ""  # the natural voice started: no fallback to eSpeak NG
     audio, rate = soundfile.read(tmp_path / "check.wav")
+    assert rate == 24_000  # the natural voice's rate (eSpeak NG speaks at 22.05 kHz)
     assert len(audio) / rate > 0.5
     assert float(np.sqrt(np.mean(np.square(audio)))) > 0.01  # speech, not silence
 
@@ -121,15 +123,17 @@ def test_the_bundle_carries_no_unused_qt(bundle) -> None:
     assert not [name for name in names if name.startswith(("libgtk", "libX11", "libxcb."))]
 
 
-def test_the_bundle_stays_under_150_mb(bundle) -> None:
-    """The issue's budget. numpy comes without OpenBLAS (scripts/numpy-without-blas) and
-    the keys go without `cryptography` (reader/keys/secret_service.py)."""
+def test_the_bundle_stays_under_200_mb(bundle) -> None:
+    """The issue's budget of 150 MB, plus the built-in natural voice (issue 21 accepts its
+    size): onnxruntime 37 MB and hibari's model and lexicons 16 MB. numpy comes without
+    OpenBLAS (scripts/numpy-without-blas) and the keys go without `cryptography`
+    (reader/keys/secret_service.py)."""
     names = [path.name for path in bundle.rglob("*")]
     assert not [name for name in names if name.startswith(("libscipy_openblas", "libgfortran"))]
     assert not [name for name in names if name in ("cryptography", "secretstorage", "keyring")]
     size = sum(p.stat().st_size for p in bundle.rglob("*") if p.is_file() and not p.is_symlink())
     print(f"bundle: {size / 1e6:.0f} MB")
-    assert size < 150e6, f"the bundle is {size / 1e6:.0f} MB"
+    assert size < 200e6, f"the bundle is {size / 1e6:.0f} MB"
 
 
 _SORT_NAMES = """

@@ -32,6 +32,7 @@ RANKS: dict[str, int] = {
     "audio": 1,
     "keys": 1,
     "text": 2,
+    "voices": 2,  # the downloaded voice files, which providers run
     "providers": 3,
     "settings": 3,
     "logs": 3,

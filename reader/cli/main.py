@@ -14,6 +14,7 @@ from typing import TextIO
 from reader import __version__
 from reader.audio.output import check_output_device, device_output
 from reader.cli import keys as keys_cli
+from reader.cli import voices as voices_cli
 from reader.errors import Interrupted, NotFound, ReaderError, UsageError
 from reader.keys.redact import Redactor
 from reader.keys.store import KeyStore
@@ -81,8 +82,9 @@ def build_parser() -> argparse.ArgumentParser:
         "--plain", action="store_true", help="read Markdown syntax as written (default: as prose)"
     )
 
-    voices = commands.add_parser("voices", help="list a provider's voices")
+    voices = commands.add_parser("voices", help="list a provider's voices, or download one")
     _add_provider_options(voices)
+    voices_cli.add_arguments(voices)
 
     commands.add_parser("providers", help="list providers and their defaults")
     cache = commands.add_parser("cache", help="the audio cache: how big it is, or clear it")
@@ -118,7 +120,7 @@ def main(argv: list[str] | None = None) -> int:
         if command == "speak":
             return _speak(args, registry, SettingsFile().load())
         if command == "voices":
-            return _voices(args, registry)
+            return voices_cli.run(args) if voices_cli.wanted(args) else _voices(args, registry)
         if command == "cache":
             return _cache(args, SettingsFile().load())
         return _providers(registry)

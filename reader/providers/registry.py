@@ -6,7 +6,7 @@ import logging
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from reader.errors import KeyMissing, UsageError
+from reader.errors import KeyMissing, ReaderError, UsageError
 from reader.keys.openai_env import PAIRED_PROVIDERS, paired_base_url, why_no_key
 from reader.keys.store import KEYED_PROVIDERS, KeyringUnavailable, KeyStore, host_of
 from reader.keys.transport import check_transport
@@ -16,12 +16,16 @@ from reader.providers.elevenlabs import ELEVENLABS_URL, ElevenLabsSpeech
 from reader.providers.espeak import EspeakEngine, OfflineProvider
 from reader.providers.gemini import GEMINI_URL, GeminiSpeech
 from reader.providers.gemini import VOICES as GEMINI_VOICES
+from reader.providers.hibari import HibariEngine, NaturalProvider
 from reader.providers.http import HttpApi
+from reader.providers.kokoro import KokoroProvider
 from reader.providers.openai import OPENAI_URL, OpenAISpeech
 from reader.providers.openai import VOICES as OPENAI_VOICES
 from reader.providers.openai_chat import VOICES as CHAT_VOICES
 from reader.providers.openai_chat import OpenAIChatAudio
 from reader.providers.vertex import vertex_speech
+from reader.voices import catalogue
+from reader.voices.store import VoiceStore
 
 
 @dataclass(frozen=True, slots=True)
@@ -35,7 +39,9 @@ class ProviderInfo:
 log = logging.getLogger(__name__)
 
 _INFOS = (
+    ProviderInfo(NaturalProvider.id, NaturalProvider.display_name, needs_key=False),
     ProviderInfo(OfflineProvider.id, OfflineProvider.display_name, needs_key=False),
+    ProviderInfo(KokoroProvider.id, KokoroProvider.display_name, needs_key=False),
     ProviderInfo("openai", "OpenAI", needs_key=True),
     ProviderInfo("openai-chat", "OpenAI chat audio", needs_key=True),
     ProviderInfo("openai-compatible", "OpenAI-compatible server", False, needs_base_url=True),
@@ -47,6 +53,8 @@ _INFOS = (
 _ALIASES = {
     "espeak": "offline",
     "espeak-ng": "offline",
+    "hibari": "natural",
+    "builtin": "natural",
     "compatible": "openai-compatible",
     "azure-openai": "azure",
     "google": "gemini",
@@ -57,9 +65,12 @@ class Registry:
     """Makes providers and knows where keys come from. A key is looked up for the exact
     server a provider will talk to, so it never goes to a host it was not saved for."""
 
-    def __init__(self, keys: KeyStore | None = None) -> None:
+    def __init__(self, keys: KeyStore | None = None, voices: VoiceStore | None = None) -> None:
         self._keys = keys
+        self._voices = voices  # the downloaded voices; the platform's folder if None
         self._made: list[Provider] = []
+        # The natural voice's model, loaded on its first request and kept for the next.
+        self._hibari = HibariEngine()
 
     def close(self) -> None:
         """Close every provider this registry made (their HTTP connections)."""
@@ -94,9 +105,9 @@ class Registry:
         return None
 
     def default_id(self) -> str:
-        """The provider used when none is named or saved: the offline voice, which needs
-        no account."""
-        return OfflineProvider.id
+        """The provider used when none is named or saved: the built-in natural voice
+        (eSpeak NG for other languages), which needs no account and no download."""
+        return NaturalProvider.id
 
     def create(self, provider_id: str, base_url: str | None = None) -> Provider:
         provider = self._create(self.resolve(provider_id), base_url)
@@ -104,6 +115,14 @@ class Registry:
         return provider
 
     def _create(self, provider_id: str, base_url: str | None) -> Provider:
+        if provider_id == "natural":
+            if base_url:
+                raise UsageError("The natural voice takes no --base-url.")
+            return NaturalProvider(self._hibari, downloaded=self._store())
+        if provider_id == "kokoro":
+            if base_url:
+                raise UsageError("Kokoro's downloaded voices take no --base-url.")
+            return KokoroProvider(self._store())
         if provider_id == "offline":
             if base_url:
                 raise UsageError("The offline voice takes no --base-url.")
@@ -168,6 +187,21 @@ class Registry:
 
     def _why_no_key(self, provider_id: str, base_url: str) -> str:
         return why_no_key(provider_id, host_of(base_url), base_url, self._environ())
+
+    def voice_store(self) -> VoiceStore:
+        """The downloaded voices (the platform's data folder unless one was given)."""
+        return self._store()
+
+    def _store(self) -> VoiceStore:
+        if self._voices is None:
+            try:
+                found = catalogue.load()
+            except ReaderError as error:
+                # The built-in voice must not depend on the list of voices to download.
+                log.warning("%s Downloaded voices are not available.", error)
+                found = catalogue.EMPTY
+            self._voices = VoiceStore(found)
+        return self._voices
 
     def _auth(self, provider_id: str, base_url: str, required: bool = False) -> dict[str, str]:
         if not required:

@@ -34,8 +34,9 @@ from reader.ui.background import Background
 from reader.ui.keys_page import KeysPage
 from reader.ui.servers_page import ServersPage
 from reader.ui.shortcuts_page import ShortcutsPage
+from reader.ui.voices_page import VoicesPage
 
-PAGES = ("keys", "servers", "reading", "audio", "window", "shortcuts")
+PAGES = ("keys", "servers", "reading", "voices", "audio", "window", "shortcuts")
 
 
 def _spin(low: int, high: int, value: int, suffix: str, name: str) -> QSpinBox:
@@ -77,6 +78,8 @@ class SettingsDialog(QDialog):
         self.tabs.addTab(self.keys, "&Keys")
         self.tabs.addTab(self.servers, "&Servers")
         self.tabs.addTab(self._reading_page(settings, registry), "&Reading")
+        self.voices = VoicesPage(registry.voice_store())
+        self.tabs.addTab(self.voices, "&Voices")
         self.tabs.addTab(self._audio_page(settings), "&Audio")
         self.tabs.addTab(self._window_page(settings), "&Window")
         self.shortcuts = ShortcutsPage(settings, shortcut_status, configure_shortcuts)

@@ -108,12 +108,12 @@ def test_every_export_format(reader_cmd, tmp_path: Path, extension: str) -> None
         (["speak", "--no-play", "-o", "{tmp}/x.wav", "   "], None, 2, "Nothing to read"),
         (["speak", "--no-play", "-o", "{tmp}/x.wav", "-"], " \n\t", 2, "Nothing to read"),
         (["speak", "--no-play", "hello"], None, 2, "--no-play needs --output"),
-        (["speak", "-p", "nope", "hello"], None, 2, "Choose one of: offline"),
+        (["speak", "-p", "nope", "hello"], None, 2, "Choose one of: natural, offline"),
         (
             ["speak", "--no-play", "-o", "{tmp}/x.wav", "-v", "zz-top", "hi"],
             None,
             2,
-            "Choose one of: af",
+            "Choose one of: auto, heart.",
         ),
         (["speak", "--no-play", "-o", "{tmp}/missing/x.wav", "hi"], None, 2, "/missing/x.wav"),
         (["speak", "--no-play", "-o", "{tmp}/x.doc", "hi"], None, 2, "use one of .wav"),
@@ -249,11 +249,17 @@ def test_a_corrupt_settings_file_warns_once_and_reading_goes_on(reader_cmd, tmp_
 
 
 def test_voices_and_providers(reader_cmd) -> None:
+    # The default is the built-in natural voice; eSpeak NG's voices are one -p away.
     voices = run(reader_cmd, "voices")
     assert voices.returncode == 0
-    assert any(line.startswith("en-US\t") for line in voices.stdout.splitlines())
+    assert [line.split("\t")[0] for line in voices.stdout.splitlines()] == ["auto", "heart"]
+    espeak = run(reader_cmd, "voices", "-p", "offline")
+    assert any(line.startswith("en-US\t") for line in espeak.stdout.splitlines())
     providers = run(reader_cmd, "providers")
-    assert providers.returncode == 0 and providers.stdout.startswith("offline\t")
+    assert providers.returncode == 0
+    first, second = providers.stdout.splitlines()[:2]
+    assert first == "natural\tNatural voice (built-in)\tno key needed"
+    assert second.startswith("offline\t")
 
 
 @pytest.mark.parametrize(

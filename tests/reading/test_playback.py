@@ -25,7 +25,16 @@ def test_speak_plays_what_it_synthesized(reader_cmd, sink, tmp_path: Path) -> No
     out = tmp_path / "heard.wav"
     with sink.recording(RATE) as recording:
         result = subprocess.run(
-            [*reader_cmd, "--verbose", "speak", "-o", str(out), "Hello world. A second sentence."],
+            [
+                *reader_cmd,
+                "--verbose",
+                "speak",
+                "-p",
+                "offline",
+                "-o",
+                str(out),
+                "Hello world. A second sentence.",
+            ],
             capture_output=True,
             text=True,
             timeout=60,

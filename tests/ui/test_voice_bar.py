@@ -45,7 +45,10 @@ def window(qtbot, offline_provider, display, server, tmp_path):
 
 def choose_server(bar: VoiceBar) -> None:
     index = next(
-        i for i in range(bar.provider_box.count()) if "Kokoro" in bar.provider_box.itemText(i)
+        # The saved server named Kokoro, not Reader's own Kokoro provider.
+        i
+        for i in range(bar.provider_box.count())
+        if bar.provider_box.itemText(i).endswith(": Kokoro")
     )
     bar.provider_box.setCurrentIndex(index)
     bar.provider_box.activated.emit(index)
