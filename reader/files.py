@@ -21,6 +21,11 @@ def cache_dir() -> Path:
     return _app_dir("LOCALAPPDATA", "Local", "Caches", "XDG_CACHE_HOME", ".cache")
 
 
+def data_dir() -> Path:
+    """The platform's folder for this app's data that is not settings (voices it fetches)."""
+    return _app_dir("LOCALAPPDATA", "Local", "Application Support", "XDG_DATA_HOME", ".local/share")
+
+
 def _app_dir(win_var: str, win_dir: str, mac_dir: str, xdg_var: str, xdg_dir: str) -> Path:
     if sys.platform == "win32":
         base = Path(os.environ.get(win_var) or Path.home() / "AppData" / win_dir)
