@@ -54,3 +54,16 @@ def test_the_command_writes_the_whole_text(tmp_path) -> None:
     assert text == full_text(components())
     assert "Permission is hereby granted" in text  # MIT, Reader's own
     assert "GNU LESSER GENERAL PUBLIC LICENSE" in text
+
+
+def test_the_flatpak_installs_the_licences() -> None:
+    """The manifest cannot be built here (no flatpak-builder, no Flathub): check that it
+    writes the same generated list, Reader's licence and PortAudio's (built from source)
+    where Flatpak keeps licences."""
+    from tests.conftest import ROOT
+
+    manifest = (ROOT / "packaging" / "flatpak" / "io.github.reader.Reader.yml").read_text()
+    where = "/app/share/licenses/io.github.reader.Reader"
+    assert f"python3 -m reader.licences -o {where}/THIRD-PARTY-LICENSES.txt" in manifest
+    assert f"install -Dm644 LICENSE -t {where}" in manifest
+    assert f"install -Dm644 LICENSE.txt {where}/portaudio-LICENSE.txt" in manifest
