@@ -40,8 +40,18 @@ def system_libraries(libraries: list[Path]) -> str:
             ["dpkg-query", "-W", "-f=${Version}", package], capture_output=True, text=True
         ).stdout
         copyright_file = Path("/usr/share/doc") / package.split(":")[0] / "copyright"
-        text = copyright_file.read_text(encoding="utf-8", errors="replace") if copyright_file.is_file() else "(no copyright file)"
-        parts += ["", "=" * 78, f"{package} {version} (system library: {', '.join(sorted(names))})", "", text.rstrip()]
+        text = (
+            copyright_file.read_text(encoding="utf-8", errors="replace")
+            if copyright_file.is_file()
+            else "(no copyright file)"
+        )
+        parts += [
+            "",
+            "=" * 78,
+            f"{package} {version} (system library: {', '.join(sorted(names))})",
+            "",
+            text.rstrip(),
+        ]
     return "\n".join(parts) + "\n" if parts else ""
 
 

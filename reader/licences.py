@@ -9,8 +9,10 @@ it. Run from a source checkout or a pip install it is read live from the environ
 from __future__ import annotations
 
 import argparse
+import platform
 import re
 import sys
+import sysconfig
 from dataclasses import dataclass, field
 from importlib import metadata
 from pathlib import Path
@@ -80,8 +82,15 @@ def components(root: str = DISTRIBUTION) -> list[Component]:
             if found:
                 pending.append(found.group(0))
     own = seen.pop(_normal(root), None)
-    rest = sorted(seen.values(), key=lambda c: c.name.lower())
+    rest = sorted([*seen.values(), _python()], key=lambda c: c.name.lower())
     return ([own] if own else []) + rest
+
+
+def _python() -> Component:
+    """The interpreter itself (the bundle carries it): its LICENSE.txt beside the stdlib."""
+    licence = Path(sysconfig.get_path("stdlib")) / "LICENSE.txt"
+    texts = (("LICENSE.txt", licence.read_text(encoding="utf-8")),) if licence.is_file() else ()
+    return Component("Python", platform.python_version(), "PSF-2.0", texts=texts)
 
 
 def _normal(name: str) -> str:
@@ -90,10 +99,10 @@ def _normal(name: str) -> str:
 
 def _component(dist: metadata.Distribution) -> Component:
     meta = dist.metadata
-    name = meta["Name"]
-    licence = meta["License-Expression"] or ""
+    name = _field(meta, "Name")
+    licence = _field(meta, "License-Expression")
     if not licence:
-        declared = (meta["License"] or "").strip()
+        declared = _field(meta, "License").strip()
         # Some put the whole licence text in License: the first line names it.
         licence = declared.splitlines()[0] if declared and len(declared) < 200 else ""
     if not licence:
@@ -126,6 +135,12 @@ def _copyleft(text: str) -> str:
     kind = {"LESSER": "LGPL", "LIBRARY": "LGPL", "AFFERO": "AGPL"}.get(found.group(1) or "", "GPL")
     version = found.group(2)
     return f"{kind}-{version}" if "." in version else f"{kind}-{version}.0"
+
+
+def _field(meta: metadata.PackageMetadata, key: str) -> str:
+    # get_all, not [key]: importlib_metadata (which keyring loads) raises KeyError for a
+    # field that is absent, where the standard library's returns None.
+    return str((meta.get_all(key) or [""])[0])
 
 
 def _read(dist: metadata.Distribution, path: metadata.PackagePath) -> str:

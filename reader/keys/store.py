@@ -187,7 +187,7 @@ def os_keyring(hint: str) -> Any:
     over secretstorage's encrypted session) on Linux and the BSDs, the Keychain on macOS,
     the Credential Locker on Windows. A backend that would keep keys in a file, or none
     at all, is refused."""
-    import keyring  # about 0.1 s, and only when a key is first needed
+    import keyring  # its backends are found and probed (a fraction of a second) once
 
     backend = keyring.get_keyring()
     _refuse_insecure(backend, hint)
@@ -221,7 +221,8 @@ def _explain(action: str, error: Exception, hint: str) -> str:
             f"Cannot {action}: the keyring is locked and was not unlocked. Unlock it (log in "
             f"to the desktop, or open your password manager), {hint}."
         )
-    if any(word in text for word in ("dbus", "d-bus", "secret service", "no recommended backend")):
+    words = ("dbus", "d-bus", "secret service", "secretservice", "no recommended backend")
+    if any(word in text for word in words):
         return (
             f"Cannot {action}: no Secret Service is reachable (is GNOME Keyring or KWallet "
             f"running in this session?); start one, {hint}."
