@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, Slot
 from PySide6.QtGui import QFontDatabase
 from PySide6.QtWidgets import (
     QDialog,
@@ -15,8 +15,10 @@ from PySide6.QtWidgets import (
 )
 
 from reader import APP_NAME, __version__
+from reader.errors import ReaderError
 from reader.files import cache_dir, config_dir, data_dir
 from reader.licences import bundled_text, components, full_text
+from reader.ui.background import Background
 
 SUMMARY = (
     "Reader is free software under the MIT licence. It runs on the components listed "
@@ -61,8 +63,12 @@ class AboutDialog(QDialog):
             field.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
             field.setAccessibleName(f"{label} folder")
             places.addRow(f"{label}:", field)
-        self.licences = QPlainTextEdit(licences_text())
+        # Some hundred files to read (about 0.3 s): on a worker, while the box is shown.
+        self.licences = QPlainTextEdit("Reading the licences…")
         self.licences.setReadOnly(True)
+        self._background = Background(self)
+        self._background.finished.connect(self._show_licences)
+        self._background.run("licences", licences_text, "Reading the licences")
         self.licences.setAccessibleName("Licences")
         self.licences.setFont(QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont))
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
@@ -74,6 +80,10 @@ class AboutDialog(QDialog):
         layout.addWidget(QLabel("Licences:"))
         layout.addWidget(self.licences, 1)
         layout.addWidget(buttons)
+
+    @Slot(str, object, object)
+    def _show_licences(self, _tag: str, text: object, error: ReaderError | None) -> None:
+        self.licences.setPlainText(str(text) if error is None else str(error))
 
 
 def show_about(parent: QWidget) -> AboutDialog:

@@ -40,6 +40,7 @@ def test_help_about_shows_version_places_and_licences(qtbot, window) -> None:
     assert f"Reader {__version__}" in shown
     assert str(config_dir()) in shown and str(cache_dir()) in shown
     assert "espeak-ng-data" in shown  # where the offline voice's data is
+    qtbot.waitUntil(lambda: "espeakng-loader" in dialog.licences.toPlainText())
     text = dialog.licences.toPlainText()
     for line in ("espeakng-loader", "PySide6", "numpy", "keyring", "soundfile"):
         assert line in text
