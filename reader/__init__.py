@@ -3,7 +3,8 @@
 The packages are its layers, lowest first; each may import only the ones above it in this
 list (tests/test_layering.py holds them to it), and nothing above `ui` imports Qt:
 
-- `errors`, `files`: the errors a person reads, and where files live (import nothing).
+- `errors`, `files`, `licences`: the errors a person reads, where files live, and the
+  licences of what Reader runs on (import nothing but the package root).
 - `audio`: PCM, decoding provider bytes, the playback buffer, the output device, export.
 - `keys`: the keyring, which host a key may go to, redaction, plain-http rules.
 - `text`: sentences with offsets, Markdown read as prose, pronunciations, subtitles.

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import gc
 import logging
+import os
 import sys
 from pathlib import Path
 
@@ -20,6 +21,12 @@ def _resource(name: str) -> Path:
 
 def run_gui(redactor: Redactor, read_clipboard: bool = False, read_selection: bool = False) -> int:
     """Open the window (optionally reading the clipboard or selection) until it closes."""
+    from reader.ui.desktop import EXIT_NO_DESKTOP, desktop_missing, explain
+
+    if desktop_missing(os.environ):
+        print(explain(None), file=sys.stderr)
+        return EXIT_NO_DESKTOP
+    from PySide6.QtCore import QLibraryInfo
     from PySide6.QtGui import QGuiApplication, QIcon
     from PySide6.QtWidgets import QApplication
 
@@ -33,14 +40,25 @@ def run_gui(redactor: Redactor, read_clipboard: bool = False, read_selection: bo
     from reader.reading.events import Voicing
     from reader.reading.factory import ReadingFactory
     from reader.settings import SettingsFile
+    from reader.ui.desktop import fatal_platform_errors
     from reader.ui.instance import InstanceServer, instance_name, send_to_running
     from reader.ui.main_window import MainWindow
     from reader.ui.player import Player
     from reader.ui.services import Services
     from reader.ui.voice_bar import VoiceBar
 
+    def plugins() -> Path:
+        chosen = os.environ.get("QT_QPA_PLATFORM_PLUGIN_PATH")
+        if chosen:
+            return Path(chosen).parent
+        return Path(QLibraryInfo.path(QLibraryInfo.LibraryPath.PluginsPath))
+
     existing = QApplication.instance()
-    app = existing if isinstance(existing, QApplication) else QApplication(sys.argv[:1])
+    if isinstance(existing, QApplication):
+        app = existing
+    else:
+        with fatal_platform_errors(plugins):
+            app = QApplication(sys.argv[:1])
     app.setApplicationName(APP_NAME)
     app.setApplicationVersion(__version__)
     app.setOrganizationDomain(APP_ID.rsplit(".", 1)[0])

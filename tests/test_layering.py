@@ -2,8 +2,8 @@
 
 The rule, lowest layer first (the same list as `reader/__init__.py`'s docstring):
 
-    errors, files → audio, keys → text → providers, settings, logs → reading → cli
-    → ui, desktop → app
+    errors, files, licences → audio, keys → text, voices → providers, settings, logs
+      → reading → cli → ui, desktop → app
 
 A module may import its own layer's package and any layer to its left, and the package
 root `reader` (its id and version). Layers on the same step do not import each other
@@ -29,6 +29,7 @@ QT_SIDE = ("reader.ui", "reader.desktop", "reader.app")
 RANKS: dict[str, int] = {
     "errors": 0,
     "files": 0,
+    "licences": 0,
     "audio": 1,
     "keys": 1,
     "text": 2,

@@ -61,16 +61,26 @@ def _sounddevice() -> Any:
     return sounddevice
 
 
+# What the terminal and the window both say when nothing can play sound (the window adds
+# its "Choose a device" button, the terminal how to save instead).
+NO_OUTPUT_DEVICE = (
+    "No audio output device found. Connect or enable one (is PulseAudio or PipeWire running?)"
+)
+
+
 def check_output_device(device: int | str | None = None) -> None:
     """Raise AudioOutputError with the fix when nothing can play sound."""
+    if not _has_output_device(device):
+        raise AudioOutputError(f"{NO_OUTPUT_DEVICE}, or save with --no-play --output FILE.")
+
+
+def _has_output_device(device: int | str | None) -> bool:
     sd = _sounddevice()
     try:
         sd.query_devices(device, kind="output")
-    except (ValueError, sd.PortAudioError) as error:
-        raise AudioOutputError(
-            "No audio output device found. Connect or enable one (is PulseAudio or "
-            "PipeWire running?), or save with --no-play --output FILE."
-        ) from error
+    except (ValueError, sd.PortAudioError):
+        return False
+    return True
 
 
 def output_devices() -> list[str]:
@@ -128,6 +138,8 @@ class DeviceOutput:
                 prime_output_buffers_using_stream_callback=True,
             )
         except (ValueError, self._sd.PortAudioError) as error:
+            if not _has_output_device(device):  # no sound server, or the device is gone
+                raise AudioOutputError(f"{NO_OUTPUT_DEVICE}.") from error
             raise AudioOutputError(
                 f"The audio output refused {fmt.sample_rate} Hz, {fmt.channels} channel(s): "
                 f"{error}. Choose another output device."

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import sys
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -14,7 +13,6 @@ from reader.errors import KeyProblem, UsageError
 from reader.keys.openai_env import KEY_VAR as OPENAI_KEY_VAR
 from reader.keys.openai_env import pairs_with
 from reader.keys.redact import Redactor
-from reader.keys.secret_service import SecretService, SecretServiceUnreachable
 
 SERVICE = APP_ID
 
@@ -188,9 +186,6 @@ class KeyStore:
         except KeyringUnavailable as error:
             self._unavailable = error
             raise
-        except SecretServiceUnreachable:
-            self._unavailable = KeyringUnavailable(_no_keyring(self._hint()))
-            raise self._unavailable from None
         except Exception as error:  # keyring's backends and D-Bus all differ
             self._unavailable = KeyringUnavailable(_explain(action, error, self._hint()))
             raise self._unavailable from None
@@ -199,13 +194,13 @@ class KeyStore:
         return "or put the key in the provider's environment variable (see `reader keys list`)"
 
 
-def os_keyring(hint: str, platform: str = sys.platform) -> Any:
-    """The OS keyring: the Secret Service on freedesktop systems (see
-    reader/keys/secret_service.py), `keyring`'s Keychain or Credential Locker on macOS and
-    Windows."""
-    if platform not in ("darwin", "win32"):
-        return SecretService()
-    import keyring
+def os_keyring(hint: str) -> Any:
+    """The OS keyring as `keyring` chooses it: the one set in its keyringrc.cfg or
+    PYTHON_KEYRING_BACKEND, else the Secret Service (GNOME Keyring, KWallet, KeePassXC,
+    over secretstorage's encrypted session) on Linux and the BSDs, the Keychain on macOS,
+    the Credential Locker on Windows. A backend that would keep keys in a file, or none
+    at all, is refused."""
+    import keyring  # its backends are found and probed (a fraction of a second) once
 
     backend = keyring.get_keyring()
     _refuse_insecure(backend, hint)
@@ -239,7 +234,8 @@ def _explain(action: str, error: Exception, hint: str) -> str:
             f"Cannot {action}: the keyring is locked and was not unlocked. Unlock it (log in "
             f"to the desktop, or open your password manager), {hint}."
         )
-    if any(word in text for word in ("dbus", "d-bus", "secret service", "no recommended backend")):
+    words = ("dbus", "d-bus", "secret service", "secretservice", "no recommended backend")
+    if any(word in text for word in words):
         return (
             f"Cannot {action}: no Secret Service is reachable (is GNOME Keyring or KWallet "
             f"running in this session?); start one, {hint}."

@@ -53,13 +53,20 @@ class WindowActions:
         )
         self.show_window = make("show", "Show &window", "Bring the window to the front", [])
         self.quit = make("quit", "&Quit", "Quit Reader", ["Ctrl+Q"])
+        self.about = make_action(
+            window,
+            "&About Reader…",
+            "Version, licences, and where Reader keeps its files",
+            [],
+            lambda: _show_about(window),
+        )
 
     def transport(self) -> list[QAction]:
         """The actions that only make sense while a reading runs."""
         return [self.stop, self.previous, self.next, self.replay]
 
     def build_menus(self, window: QMainWindow) -> QMenu:
-        """File and Reading menus; returns the Reading menu (more is added to it)."""
+        """File, Reading and Help menus; returns the Reading menu (more is added to it)."""
         file_menu = window.menuBar().addMenu("&File")
         for action in (self.export, self.settings):
             file_menu.addAction(action)
@@ -71,7 +78,14 @@ class WindowActions:
         reading.addSeparator()
         for action in (self.play, self.stop, self.previous, self.replay, self.next):
             reading.addAction(action)
+        window.menuBar().addMenu("&Help").addAction(self.about)
         return reading
 
     def for_tray(self) -> list[QAction | None]:
         return [self.clipboard, self.selection, None, self.play, self.stop, None, self.quit]
+
+
+def _show_about(window: QMainWindow) -> None:
+    from reader.ui.about import show_about  # read when asked: it lists every licence
+
+    show_about(window)

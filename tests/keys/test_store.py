@@ -6,6 +6,7 @@ import os
 import shutil
 import subprocess
 import sys
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -14,8 +15,7 @@ import pytest
 from reader import APP_ID
 from reader.errors import UsageError
 from reader.keys.redact import Redactor
-from reader.keys.secret_service import SecretService
-from reader.keys.store import KeyringUnavailable, KeyStore, account, host_of, mask, os_keyring
+from reader.keys.store import KeyringUnavailable, KeyStore, account, host_of, mask
 from tests.conftest import require
 from tests.helpers.cli import reader, speak
 from tests.helpers.fake_server import FakeSpeechServer
@@ -85,9 +85,8 @@ def test_keys_are_scoped_to_their_host(store: KeyStore) -> None:
 
 
 def test_keys_are_shared_with_other_secret_service_clients(store: KeyStore) -> None:
-    """libsecret's secret-tool (an encrypted session, where Reader uses the plain one)
-    finds the key Reader saved, and Reader finds the one it saved under the attributes
-    `keyring` writes, which is how earlier Readers saved theirs."""
+    """libsecret's secret-tool finds the key Reader saved, and Reader finds one that
+    secret-tool saved under the attributes `keyring` writes."""
     require(shutil.which("secret-tool") is not None, "secret-tool (libsecret-tools)")
     store.save("openai", KEY)
     lookup = ["secret-tool", "lookup", "service", APP_ID, "username", "openai"]
@@ -118,27 +117,117 @@ def test_keys_are_shared_with_other_secret_service_clients(store: KeyStore) -> N
     assert subprocess.run([*lookup[:-1], "gemini"], capture_output=True).returncode != 0
 
 
-def test_linux_keys_need_neither_keyring_nor_cryptography(secret_service) -> None:
-    """The freedesktop path is jeepney alone: `cryptography` (14 MB) stays out of the
-    bundle because nothing on it imports secretstorage or keyring."""
-    assert isinstance(os_keyring("hint", platform="linux"), SecretService)
-    assert isinstance(os_keyring("hint", platform="freebsd14"), SecretService)
+def test_linux_keys_go_through_keyrings_secret_service_encrypted(secret_service) -> None:
+    """keyring's Secret Service backend (secretstorage) holds the keys, and the key
+    crosses the bus only inside the encrypted session: dbus-monitor, watching the
+    session bus while another process saves and reads a key, never sees its bytes."""
+    require(shutil.which("dbus-monitor") is not None, "dbus-monitor (dbus-bin)")
+    key = "el-key-on-the-bus-0123456789"
     script = (
         "import sys\n"
-        "from reader.keys.store import KeyStore\n"
+        "from reader.keys.store import KeyStore, os_keyring\n"
         "from reader.keys.redact import Redactor\n"
+        "backend = os_keyring('hint')\n"
+        "print(type(backend).__module__)\n"
         "store = KeyStore(Redactor(), environ={})\n"
-        "store.save('elevenlabs', 'el-key-0123456789')\n"
-        "assert store.get('elevenlabs').value == 'el-key-0123456789'\n"
+        f"store.save('elevenlabs', {key!r})\n"
+        f"assert store.get('elevenlabs').value == {key!r}\n"
         "assert store.delete('elevenlabs')\n"
-        "loaded = [m for m in ('keyring', 'secretstorage', 'cryptography') if m in sys.modules]\n"
-        "print(loaded)\n"
     )
-    result = subprocess.run(
-        [sys.executable, "-c", script], capture_output=True, text=True, timeout=60
+    monitor = subprocess.Popen(
+        [
+            "dbus-monitor",
+            "--session",
+            "interface='org.freedesktop.Secret.Service'",
+            "interface='org.freedesktop.Secret.Collection'",
+            "interface='org.freedesktop.Secret.Item'",
+            "type='method_return'",
+        ],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+        text=True,
     )
+    try:
+        time.sleep(0.5)  # the monitor is attached before the first call
+        result = subprocess.run(
+            [sys.executable, "-c", script], capture_output=True, text=True, timeout=60
+        )
+        time.sleep(0.5)
+    finally:
+        monitor.terminate()
+        watched = monitor.communicate(timeout=10)[0]
     assert result.returncode == 0, result.stderr
-    assert result.stdout.strip() == "[]"
+    assert result.stdout.strip() == "keyring.backends.SecretService"
+    assert "CreateItem" in watched and "GetSecret" in watched  # the monitor saw the calls
+    assert "dh-ietf1024-sha256-aes128-cbc-pkcs7" in watched
+    assert key not in watched and key.encode().hex() not in "".join(watched.split())
+
+
+def test_keys_saved_by_the_earlier_reader_are_found(store: KeyStore) -> None:
+    """Readers before this one wrote keys themselves over jeepney, in the spec's "plain"
+    session, with keyring's attributes and content type: such an item is read, listed
+    by secret-tool, and deleted by this Reader."""
+    from jeepney import DBusAddress, new_method_call
+    from jeepney.io.blocking import open_dbus_connection
+
+    old_key = "sk-saved-by-reader-0.1-0123"
+    service = DBusAddress(
+        "/org/freedesktop/secrets", "org.freedesktop.secrets", "org.freedesktop.Secret.Service"
+    )
+    with open_dbus_connection("SESSION") as bus:
+
+        def call(address: DBusAddress, method: str, signature: str, *body):
+            reply = bus.send_and_get_reply(new_method_call(address, method, signature, body))
+            assert reply.header.message_type.name == "method_return", reply.body
+            return reply.body
+
+        _output, session = call(service, "OpenSession", "sv", "plain", ("s", ""))
+        (collection,) = call(service, "ReadAlias", "s", "default")
+        prefix = "org.freedesktop.Secret."
+        call(
+            DBusAddress(collection, "org.freedesktop.secrets", prefix + "Collection"),
+            "CreateItem",
+            "a{sv}(oayays)b",
+            {
+                prefix + "Item.Label": ("s", f"Password for 'openai' on '{APP_ID}'"),
+                prefix + "Item.Attributes": (
+                    "a{ss}",
+                    {
+                        "service": APP_ID,
+                        "username": "openai",
+                        "application": "Python keyring library",
+                    },
+                ),
+            },
+            (session, b"", old_key.encode(), "text/plain; charset=utf8"),
+            True,
+        )
+    key = store.get("openai")
+    assert key is not None and key.value == old_key and key.source == "keyring"
+    lookup = ["secret-tool", "lookup", "service", APP_ID, "username", "openai"]
+    if shutil.which("secret-tool"):
+        assert subprocess.run(lookup, capture_output=True, text=True).stdout == old_key
+    assert store.delete("openai") is True and store.get("openai") is None
+
+
+@pytest.mark.parametrize(
+    "backend", ["keyring.backends.null.Keyring", "keyring.backends.fail.Keyring"]
+)
+def test_a_keyring_that_keeps_nothing_is_refused_in_one_line(secret_service, backend) -> None:
+    """keyring's own setting (PYTHON_KEYRING_BACKEND) is honoured, and a backend that
+    drops keys or fails every call is refused before a key is handed to it."""
+    saved = reader("keys", "set", "openai", stdin=KEY, env={"PYTHON_KEYRING_BACKEND": backend})
+    assert saved.returncode == 3, saved.stderr
+    assert saved.stderr.count("\n") == 1 and "No OS keyring is available" in saved.stderr
+    assert KEY not in saved.stdout + saved.stderr
+
+
+def test_keyrings_own_config_file_is_honoured(secret_service, tmp_path: Path) -> None:
+    config = tmp_path / "python_keyring" / "keyringrc.cfg"
+    config.parent.mkdir()
+    config.write_text("[backend]\ndefault-keyring=keyring.backends.null.Keyring\n")
+    listed = reader("keys", "list", env={"XDG_CONFIG_HOME": str(tmp_path)})
+    assert listed.returncode == 3 and "No OS keyring is available" in listed.stderr
 
 
 def test_environment_key_only_for_the_official_host(secret_service) -> None:
