@@ -8,6 +8,7 @@ import sys
 from pathlib import Path
 
 from reader import APP_ID, APP_NAME, __version__
+from reader.errors import ReaderError
 from reader.keys.redact import Redactor
 
 log = logging.getLogger(__name__)
@@ -24,17 +25,11 @@ def run_gui(redactor: Redactor, read_clipboard: bool = False, read_selection: bo
     from PySide6.QtWidgets import QApplication
 
     from reader.audio.output import device_output, output_devices
-    from reader.errors import ReaderError
     from reader.keys.store import KeyStore
     from reader.providers.registry import Registry
-    from reader.reading.events import Voicing
-    from reader.reading.factory import ReadingFactory
     from reader.settings import SettingsFile
+    from reader.ui.assembly import open_window
     from reader.ui.instance import InstanceServer, instance_name, send_to_running
-    from reader.ui.main_window import MainWindow
-    from reader.ui.player import Player
-    from reader.ui.services import Services
-    from reader.ui.voice_bar import VoiceBar
 
     existing = QApplication.instance()
     app = existing if isinstance(existing, QApplication) else QApplication(sys.argv[:1])
@@ -50,50 +45,25 @@ def run_gui(redactor: Redactor, read_clipboard: bool = False, read_selection: bo
         log.debug("handed '%s' to the running window", action)
         return 0
 
-    settings_file = SettingsFile()
-    settings = settings_file.load()  # a bad file is moved aside with a warning
     keys = KeyStore(redactor)
     registry = Registry(keys)
-    preferred = settings.provider if settings.provider in registry.ids() else ""
     try:
-        provider = registry.create(preferred or registry.default_id())
+        window = open_window(
+            SettingsFile(),
+            registry,
+            keys,
+            redactor,
+            lambda device: device_output(device or None),
+            output_devices,
+        )
     except ReaderError as error:
         print(f"reader: {error}", file=sys.stderr)
         return error.exit_code
-    saved = settings.provider == provider.id
-    voicing = Voicing(
-        (settings.voice if saved and settings.voice else provider.default_voice()),
-        (settings.model if saved and settings.model else provider.default_model()),
-        settings.speed,
-    )
-    player = Player(device_output(settings.output_device or None), ReadingFactory(settings))
-    voice_bar = VoiceBar(
-        registry,
-        settings.endpoints,
-        provider,
-        voicing,
-        favourites=settings.favourite_voices,
-        recent=settings.recent_voices,
-    )
-    services = Services(
-        settings,
-        registry,
-        keys,
-        redactor,
-        settings_file,
-        output_devices,
-        lambda name: device_output(name or None),
-        player,
-    )
-    voice_bar.marks_changed.connect(
-        lambda: services.remember_voices(voice_bar.favourites, voice_bar.recent)
-    )
-    window = MainWindow(player, provider, voicing, voice_bar, services)
     window.show()
     tray = window.add_tray(app.windowIcon())
-    window.keep_in_tray = settings.close_to_tray and tray is not None
-    if settings_file.warning:
-        window.status.setText(settings_file.warning)
+    window.keep_in_tray = window.services is not None and (
+        window.services.settings.close_to_tray and tray is not None
+    )
 
     server = InstanceServer(name, window)
     server.requested.connect(window.handle_request)
@@ -109,6 +79,6 @@ def run_gui(redactor: Redactor, read_clipboard: bool = False, read_selection: bo
 
     status = app.exec()
     server.close()
-    player.stop()
+    window.shut_down()
     registry.close()
     return int(status)

@@ -29,7 +29,10 @@ class Endpoint:
 
 @dataclass(frozen=True, slots=True)
 class Settings:
+    # The reader chosen in the window's toolbar (written through as it changes): the
+    # provider, the saved server's address for one that needs it, its model and voice.
     provider: str = ""  # empty: the offline voice, or the first provider with a key
+    base_url: str = ""
     model: str = ""
     voice: str = ""
     speed: float = 1.0
@@ -102,6 +105,7 @@ def _settings_from(data: dict[str, Any]) -> Settings:
     values: dict[str, Any] = {}
     for name, kind in (
         ("provider", str),
+        ("base_url", str),
         ("model", str),
         ("voice", str),
         ("output_device", str),

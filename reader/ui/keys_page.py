@@ -44,6 +44,7 @@ class KeysPage(QWidget):
     ) -> None:
         super().__init__(parent)
         self._store = store
+        self.changed = False  # a key was set or removed here
         self._places: list[_Place] = []
         self.table = QTableWidget(0, 3)
         self.table.setAccessibleName("API keys")
@@ -100,7 +101,12 @@ class KeysPage(QWidget):
         return item.text() if item is not None else ""
 
     def select(self, provider: str, base_url: str | None = None) -> None:
-        self.table.selectRow(self._places.index((provider, base_url)))
+        """Select the row of `provider` at `base_url` (its vendor's row when no saved server
+        matches: a server saved elsewhere still has its key under the provider)."""
+        for place in ((provider, base_url), (provider, None)):
+            if place in self._places:
+                self.table.selectRow(self._places.index(place))
+                return
 
     def refresh(self) -> None:
         store, places = self._store, list(self._places)
@@ -169,6 +175,7 @@ class KeysPage(QWidget):
                 item.setFlags(item.flags() & ~Qt.ItemFlag.ItemIsEditable)
                 self.table.setItem(row, 2, item)
             return
+        self.changed = True
         if tag == "save the key":
             self.status.setText("Saved in the OS keyring.")
         elif tag == "remove the key":

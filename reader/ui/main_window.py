@@ -12,8 +12,6 @@ from PySide6.QtGui import (
     QIcon,
 )
 from PySide6.QtWidgets import (
-    QHBoxLayout,
-    QLabel,
     QMainWindow,
     QVBoxLayout,
     QWidget,
@@ -28,10 +26,11 @@ from reader.settings import Settings
 from reader.ui.actions import WindowActions, make_action
 from reader.ui.banner import FIX_DEVICE, FIX_RETRY, FIX_SETTINGS_KEYS, FIX_VOICE, Banner, fix_for
 from reader.ui.clipboard import system_text
-from reader.ui.player import PREPARING, Player
+from reader.ui.player import Player
 from reader.ui.progress_view import ProgressView
 from reader.ui.reading_text import ReadingText
 from reader.ui.services import Services
+from reader.ui.status_line import STATUS_TEXT, StatusLine
 from reader.ui.transport import Transport
 from reader.ui.tray import Tray
 from reader.ui.voice_bar import VoiceBar
@@ -40,18 +39,6 @@ if TYPE_CHECKING:
     from reader.ui.export_dialog import ExportDialog
 
 log = logging.getLogger(__name__)
-
-_STATUS = {
-    PREPARING: "Preparing the text…",
-    "connecting": "Starting…",
-    "playing": "Reading",
-    "buffering": "Waiting for audio…",
-    "paused": "Paused",
-    "finished": "Finished",
-    "retrying": "Retrying…",
-    "stopped": "Stopped",
-    "failed": "Failed",
-}
 
 
 class MainWindow(QMainWindow):
@@ -119,21 +106,16 @@ class MainWindow(QMainWindow):
 
         self.progress = ProgressView()
         self.progress.position_clicked.connect(self._seek_to_position)
-        self.status = QLabel("Ready")
-        self.status.setAccessibleName("Status")
-        self.tally = QLabel("")
-        self.tally.setAccessibleName("Characters sent this session")
+        status_line = StatusLine()
+        self.status, self.tally = status_line.status, status_line.tally
         self.banner = Banner()
 
-        status_row = QHBoxLayout()
-        status_row.addWidget(self.status, 1)
-        status_row.addWidget(self.tally)
         layout = QVBoxLayout()
         layout.addWidget(self.banner)
         layout.addWidget(self.text, 1)
         layout.addWidget(self.progress)
         layout.addWidget(self.transport)
-        layout.addLayout(status_row)
+        layout.addWidget(status_line)
         central = QWidget()
         central.setLayout(layout)
         self.setCentralWidget(central)
@@ -150,6 +132,9 @@ class MainWindow(QMainWindow):
             )
             self._reading_menu.addSeparator()
             self._reading_menu.addAction(self.voice_action)
+            if services is not None:
+                services.keys_changed.connect(voice_bar.refresh_keys)
+                voice_bar.choice_changed.connect(self._remember_choice)
 
         player.state_changed.connect(self._on_state)
         player.reading_started.connect(self._on_reading_started)
@@ -235,7 +220,7 @@ class MainWindow(QMainWindow):
 
     @Slot(str)
     def _on_state(self, state: str) -> None:
-        self.status.setText(_STATUS.get(state, state))
+        self.status.setText(STATUS_TEXT.get(state, state))
         self.transport.show_state(state)
 
     @Slot(int)
@@ -270,12 +255,29 @@ class MainWindow(QMainWindow):
         self.status.setText(str(problem))
         label = fix_for(problem)
         fixes = {
-            FIX_SETTINGS_KEYS: lambda: self.open_settings("keys"),
+            FIX_SETTINGS_KEYS: self._open_key_settings,
             FIX_DEVICE: lambda: self.open_settings("audio"),
             FIX_VOICE: self._open_voice_menu,
             FIX_RETRY: lambda: self._start(self._last_heard),
         }
         self.banner.show_problem(str(problem), label, fixes.get(label or ""))
+
+    def _open_key_settings(self) -> None:
+        """Settings → Keys with the row of the key in use selected: the one rejected."""
+        if self.services is None:
+            self.status.setText("Settings are not available in this window.")
+            return
+        place = self.voice_bar.key_place if self.voice_bar is not None else None
+        self.services.open_settings(self, "keys", place)
+
+    @Slot()
+    def _remember_choice(self) -> None:
+        bar = self.voice_bar
+        if self.services is not None and bar is not None:
+            voicing = bar.voicing
+            self.services.remember_choice(
+                bar.provider.id, bar.base_url, voicing.model, voicing.voice, voicing.speed
+            )
 
     def _open_voice_menu(self) -> None:
         if self.voice_bar is not None:
@@ -348,6 +350,8 @@ class MainWindow(QMainWindow):
         self.keep_in_tray = settings.close_to_tray and self.tray_shown()
         if self.voice_bar is not None and settings.endpoints != old.endpoints:
             self.voice_bar.set_endpoints(settings.endpoints)
+        if self.voice_bar is not None and settings.speed != old.speed:
+            self.voice_bar.set_speed(settings.speed)
 
     @Slot(str)
     def _show_save_failure(self, line: str) -> None:
@@ -369,6 +373,10 @@ class MainWindow(QMainWindow):
         self.show()
         self.raise_()
         self.activateWindow()
+
+    def shut_down(self) -> None:
+        """Stop any reading (the app is ending)."""
+        self._player.stop()
 
     @Slot()
     def quit(self) -> None:

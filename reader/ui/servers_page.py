@@ -57,6 +57,7 @@ class ServersPage(QWidget):
     ) -> None:
         super().__init__(parent)
         self._endpoints = list(endpoints)
+        self.key_saved = False  # a server's key went to the keyring here
         self._store = store
         self._redactor = redactor
         self.list = QListWidget()
@@ -240,6 +241,7 @@ class ServersPage(QWidget):
         elif tag == "test":
             self.status.setText(str(result))
         elif tag == "save the key":
+            self.key_saved = True
             self.key.clear()
             self.status.setText("Saved; the key is in the OS keyring. Press OK to keep the server.")
 

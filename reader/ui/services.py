@@ -34,10 +34,14 @@ class Services(QObject):
     Signals:
         settings_changed(object, object): the Settings now in force, and the ones before.
         save_failed(str): a line saying why the settings could not be saved.
+        keys_changed(): a key was set or removed in the dialog (it is in the keyring
+            already, whether the dialog ends with OK or Cancel): providers made with the
+            old one must be made again.
     """
 
     settings_changed = Signal(object, object)
     save_failed = Signal(str)
+    keys_changed = Signal()
 
     def __init__(
         self,
@@ -61,11 +65,15 @@ class Services(QObject):
         self._player = player
         self.dialog: SettingsDialog | None = None
 
-    def open_settings(self, parent: QWidget, page: str) -> None:
+    def open_settings(
+        self, parent: QWidget, page: str, key_place: tuple[str, str | None] | None = None
+    ) -> None:
+        """Open the dialog at `page`; on the Keys page with `key_place`'s row (provider id,
+        server address) selected, the key a rejection was about."""
         from reader.ui.settings_dialog import SettingsDialog  # not needed for the first frame
 
         if self.dialog is not None:
-            self.dialog.show_page(page)
+            self.dialog.show_page(page, key_place)
             self.dialog.raise_()
             return
         dialog = SettingsDialog(
@@ -77,6 +85,7 @@ class Services(QObject):
             self._devices,
             page,
             parent,
+            key_place,
         )
         dialog.accepted.connect(self._accepted)
         dialog.finished.connect(self._closed)
@@ -90,9 +99,11 @@ class Services(QObject):
 
     @Slot()
     def _closed(self) -> None:
-        if self.dialog is not None:
-            self.dialog.deleteLater()
-        self.dialog = None
+        dialog, self.dialog = self.dialog, None
+        if dialog is not None:
+            dialog.deleteLater()
+            if dialog.keys_changed:
+                self.keys_changed.emit()
 
     def apply(self, settings: Settings) -> None:
         """Make `settings` the ones in force, and save them."""
@@ -110,6 +121,24 @@ class Services(QObject):
             self.settings, favourite_voices=favourites, recent_voices=recent
         )
         self.save()
+
+    def remember_choice(
+        self, provider: str, base_url: str | None, model: str, voice: str, speed: float
+    ) -> None:
+        """The toolbar's choice of who reads: written through to the file at once, so it is
+        the one in force at the next start."""
+        chosen = dataclasses.replace(
+            self.settings,
+            provider=provider,
+            base_url=base_url or "",
+            model=model,
+            voice=voice,
+            speed=speed,
+        )
+        if chosen != self.settings:
+            self.settings = chosen
+            self._player.readings.update(chosen)
+            self.save()
 
     def save(self) -> None:
         if self._file is None:

@@ -16,7 +16,6 @@ from PySide6.QtWidgets import (
     QFormLayout,
     QHBoxLayout,
     QLabel,
-    QLineEdit,
     QPushButton,
     QSpinBox,
     QTabWidget,
@@ -60,6 +59,7 @@ class SettingsDialog(QDialog):
         devices: Callable[[], list[str]],
         page: str = "keys",
         parent: QWidget | None = None,
+        key_place: tuple[str, str | None] | None = None,
     ) -> None:
         super().__init__(parent)
         self.setWindowTitle("Reader settings")
@@ -73,10 +73,10 @@ class SettingsDialog(QDialog):
         self.servers = ServersPage(settings.endpoints, store, redactor)
         self.tabs.addTab(self.keys, "&Keys")
         self.tabs.addTab(self.servers, "&Servers")
-        self.tabs.addTab(self._reading_page(settings, registry), "&Reading")
+        self.tabs.addTab(self._reading_page(settings), "&Reading")
         self.tabs.addTab(self._audio_page(settings), "&Audio")
         self.tabs.addTab(self._window_page(settings), "&Window")
-        self.show_page(page)
+        self.show_page(page, key_place)
         buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
         )
@@ -90,20 +90,24 @@ class SettingsDialog(QDialog):
         self._background.run("devices", devices, "Listing the audio devices")
         self._background.run("cache size", cache.size, "Measuring the cache")
 
-    def show_page(self, page: str) -> None:
+    def show_page(self, page: str, key_place: tuple[str, str | None] | None = None) -> None:
         self.tabs.setCurrentIndex(PAGES.index(page) if page in PAGES else 0)
+        if key_place is not None:
+            self.keys.select(*key_place)
 
-    def _reading_page(self, settings: Settings, registry: Registry) -> QWidget:
-        self.provider = QComboBox()
-        self.provider.setAccessibleName("Default provider")
-        self.provider.addItem("Offline, or the first with a key", "")
-        for info in registry.infos():
-            if not info.needs_base_url:
-                self.provider.addItem(info.display_name, info.id)
-        self.provider.setCurrentIndex(max(0, self.provider.findData(settings.provider)))
-        self.voice = QLineEdit(settings.voice)
-        self.voice.setAccessibleName("Default voice")
-        self.voice.setPlaceholderText("the provider's default")
+    @property
+    def keys_changed(self) -> bool:
+        """Whether a key was set or removed (on the Keys or the Servers page)."""
+        return self.keys.changed or self.servers.key_saved
+
+    def _reading_page(self, settings: Settings) -> QWidget:
+        # Who reads (provider or server, model, voice) is chosen in the window's toolbar,
+        # which remembers it; one place to choose, so the two can never disagree.
+        chosen_there = QLabel(
+            "The provider, model and voice are chosen in the window's toolbar; "
+            "Reader remembers them."
+        )
+        chosen_there.setWordWrap(True)
         self.speed = QDoubleSpinBox()
         self.speed.setRange(0.25, 4.0)
         self.speed.setSingleStep(0.05)
@@ -118,8 +122,7 @@ class SettingsDialog(QDialog):
         self.markdown.setChecked(settings.markdown)
         page = QWidget()
         form = QFormLayout(page)
-        form.addRow("Provider", self.provider)
-        form.addRow("Voice", self.voice)
+        form.addRow(chosen_there)
         form.addRow("Speed", self.speed)
         form.addRow("Pause between sentences", self.sentence_pause)
         form.addRow("Pause between paragraphs", self.paragraph_pause)
@@ -163,8 +166,6 @@ class SettingsDialog(QDialog):
         """The edited settings (what OK keeps)."""
         return dataclasses.replace(
             self._settings,
-            provider=str(self.provider.currentData()),
-            voice=self.voice.text().strip(),
             speed=round(self.speed.value(), 2),
             sentence_pause_ms=self.sentence_pause.value(),
             paragraph_pause_ms=self.paragraph_pause.value(),

@@ -30,11 +30,13 @@ class VoiceBar(QToolBar):
             voices).
         preview_requested(object, object): play a sample with this Provider and Voicing.
         marks_changed(): the favourite or recent voices changed.
+        choice_changed(): the provider, model, voice or speed in use changed (to save).
     """
 
     problem = Signal(object)
     preview_requested = Signal(object, object)
     marks_changed = Signal()
+    choice_changed = Signal()
 
     def __init__(
         self,
@@ -56,6 +58,7 @@ class VoiceBar(QToolBar):
         self.voicing = voicing
         self._choices: list[tuple[str, str | None]] = []  # (provider id, base URL)
         self._wanted = ""  # the provider key whose voices are awaited
+        self._remaking = ""  # the provider key made again with a changed key (choice kept)
         self._listed: tuple[list[Voice], list[str]] = ([], [])  # those of `provider`
 
         self.provider_box = QComboBox()
@@ -109,6 +112,31 @@ class VoiceBar(QToolBar):
                         )
             else:
                 self._add_choice(info.display_name, info.id, None)
+
+    @property
+    def base_url(self) -> str | None:
+        """The saved server's address of the provider in use (None: the vendor's own)."""
+        return self._base_url_of(self.provider)
+
+    @property
+    def key_place(self) -> tuple[str, str | None]:
+        """Where the key of the provider in use is saved: (provider id, server address)."""
+        # One OpenAI key serves both of its endpoints (see Registry).
+        provider_id = "openai" if self.provider.id == "openai-chat" else self.provider.id
+        return provider_id, self.base_url
+
+    def refresh_keys(self) -> None:
+        """A key was set or removed in Settings: every provider made so far carries the
+        old one in its headers, so they are dropped and the one in use is made again
+        (off the GUI thread: the keyring may ask to be unlocked), keeping the choice."""
+        self._providers.clear()
+        provider_id, base_url = self.provider.id, self.base_url
+        self._wanted = self._remaking = self._key(provider_id, base_url)
+        self._loader.load(self._wanted, lambda: self._registry.create(provider_id, base_url))
+
+    def set_speed(self, speed: float) -> None:
+        """The speed set elsewhere (the settings dialog)."""
+        self.speed_box.setValue(speed)
 
     @property
     def marks_key(self) -> str:
@@ -169,16 +197,19 @@ class VoiceBar(QToolBar):
         self._providers[key] = provider
         if key != self._wanted:
             return  # an answer for a provider no longer chosen
+        remade, self._remaking = key == self._remaking, ""
         if provider is not self.provider:
             self.provider = provider
-            self.voicing = dataclasses.replace(
-                self.voicing, voice=provider.default_voice(), model=provider.default_model()
-            )
+            if not remade:
+                self.voicing = dataclasses.replace(
+                    self.voicing, voice=provider.default_voice(), model=provider.default_model()
+                )
         ids = [voice.id for voice in voices]
         if ids and self.voicing.voice not in ids:
             self.voicing = dataclasses.replace(self.voicing, voice=ids[0])
         self._listed = (voices, models)
         self._show_listed()
+        self.choice_changed.emit()
 
     def _show_listed(self) -> None:
         voices, models = self._listed
@@ -196,6 +227,7 @@ class VoiceBar(QToolBar):
     def _on_failed(self, key: str, provider: Provider | None, error: ReaderError) -> None:
         if key != self._wanted:
             return
+        remade, self._remaking = key == self._remaking, ""
         self.problem.emit(error)
         message = str(error)
         if provider is None:
@@ -211,22 +243,26 @@ class VoiceBar(QToolBar):
             return
         self._providers[key] = provider
         self.provider = provider
-        self.voicing = dataclasses.replace(
-            self.voicing, voice=provider.default_voice(), model=provider.default_model()
-        )
+        if not remade:
+            self.voicing = dataclasses.replace(
+                self.voicing, voice=provider.default_voice(), model=provider.default_model()
+            )
         self._listed = ([], [])
         self.voice_button.set_failed(message)
         self.voice_button.set_current(self.voicing.voice)
+        self.choice_changed.emit()
 
     @Slot(str)
     def _on_voice(self, voice_id: str) -> None:
         self.voicing = dataclasses.replace(self.voicing, voice=voice_id)
         self.recent[self.marks_key] = self.voice_button.recent
         self.marks_changed.emit()
+        self.choice_changed.emit()
 
     @Slot(float)
     def _on_speed(self, speed: float) -> None:
         self.voicing = dataclasses.replace(self.voicing, speed=round(speed, 2))
+        self.choice_changed.emit()
 
     @Slot(str)
     def _on_preview(self, voice_id: str) -> None:
@@ -242,3 +278,4 @@ class VoiceBar(QToolBar):
     @Slot(int)
     def _on_model(self, index: int) -> None:
         self.voicing = dataclasses.replace(self.voicing, model=self.model_box.itemText(index))
+        self.choice_changed.emit()
