@@ -29,6 +29,7 @@ from reader.ui.clipboard import system_text
 from reader.ui.player import Player
 from reader.ui.progress_view import ProgressView
 from reader.ui.reading_text import ReadingText
+from reader.ui.screen_fit import fit_to_screen
 from reader.ui.services import Services
 from reader.ui.status_line import STATUS_TEXT, StatusLine
 from reader.ui.transport import Transport
@@ -67,7 +68,7 @@ class MainWindow(QMainWindow):
         self.tray: Tray | None = None
         self.export_dialog: ExportDialog | None = None
         self.setWindowTitle(APP_NAME)
-        self.resize(760, 500)
+        fit_to_screen(self, 760, 500)
 
         self.text = ReadingText()
         self.text.sentence_clicked.connect(self._on_sentence_clicked)

@@ -31,6 +31,7 @@ from reader.reading.cache import AudioCache
 from reader.settings import Settings
 from reader.ui.background import Background
 from reader.ui.keys_page import KeysPage
+from reader.ui.screen_fit import fit_to_screen
 from reader.ui.servers_page import ServersPage
 
 PAGES = ("keys", "servers", "reading", "audio", "window")
@@ -64,7 +65,7 @@ class SettingsDialog(QDialog):
         super().__init__(parent)
         self.setWindowTitle("Reader settings")
         self.setAccessibleName("Settings")
-        self.resize(620, 480)
+        fit_to_screen(self, 620, 480)
         self._settings = settings
         self._cache = cache
         self.tabs = QTabWidget()

@@ -6,7 +6,7 @@ import logging
 import threading
 from collections.abc import Callable
 
-from PySide6.QtCore import QObject, Qt, Signal, Slot
+from PySide6.QtCore import QLocale, QObject, QSize, Qt, Signal, Slot
 from PySide6.QtGui import QAction, QKeyEvent, QMouseEvent
 from PySide6.QtWidgets import QLineEdit, QMenu, QToolButton, QWidget, QWidgetAction
 
@@ -15,6 +15,30 @@ from reader.providers.base import Provider, Voice
 from reader.ui.background import emit_from_worker
 
 log = logging.getLogger(__name__)
+
+
+def language_groups(voices: list[Voice]) -> list[tuple[str, list[Voice]]]:
+    """The voices by language (its name in English), languages in alphabetical order, the
+    voices in each by name; one group when they share a language or are few."""
+    named: dict[str, list[Voice]] = {}
+    for voice in voices:
+        named.setdefault(language_name(voice.language), []).append(voice)
+    if len(named) < 2 or len(voices) <= 12:
+        return [("", list(voices))]
+    return [
+        (title, sorted(members, key=lambda voice: voice.name.lower()))
+        for title, members in sorted(named.items(), key=lambda item: item[0].lower())
+    ]
+
+
+def language_name(code: str) -> str:
+    """ "Spanish" for "es-419"; the code itself where Qt knows no name for it."""
+    if not code:
+        return "Other"
+    language = QLocale(code.replace("_", "-")).language()
+    if language in (QLocale.Language.C, QLocale.Language.AnyLanguage):
+        return code
+    return QLocale.languageToString(language)
 
 
 class VoiceListLoader(QObject):
@@ -70,7 +94,18 @@ class _VoiceMenu(QMenu):
         if isinstance(voice, str) and control and event.key() == Qt.Key.Key_D:
             self._owner.toggle_favourite(voice)
             return
+        typed = event.text()
+        if not control and typed.isprintable() and typed.strip():
+            # Letters go to the search field, even after the arrows moved into the list.
+            self._owner.search.setFocus()
+            self._owner.search.insert(typed)
+            return
         super().keyPressEvent(event)
+
+    def sizeHint(self) -> QSize:
+        # Qt places a popup by its size hint: bounded, the list opens under the button and
+        # scrolls, instead of being moved up to where its full length would fit.
+        return super().sizeHint().boundedTo(self.maximumSize())
 
     def mouseReleaseEvent(self, event: QMouseEvent) -> None:
         action = self.actionAt(event.position().toPoint())
@@ -103,6 +138,9 @@ class VoiceButton(QToolButton):
         self._menu = _VoiceMenu(self)
         self._menu.setAccessibleName("Voices")
         self._menu.setToolTipsVisible(True)
+        # A long list scrolls under the button instead of spreading over the screen in
+        # columns (141 offline voices would cover it, the last ones out of reach).
+        self._menu.setStyleSheet("QMenu { menu-scrollable: 1; }")
         self.setMenu(self._menu)
         self.search = QLineEdit()
         self.search.setPlaceholderText("Search voices…")
@@ -120,10 +158,11 @@ class VoiceButton(QToolButton):
         self._status.setEnabled(False)
         self._voices: list[tuple[Voice, QAction]] = []  # the full list
         self._extras: list[QAction] = []  # section titles and favourite/recent copies
+        self._groups: list[tuple[QAction, list[QAction]]] = []  # language titles, voices
         self._current = ""
         self._favourites: list[str] = []
         self._recent: list[str] = []
-        self._menu.aboutToShow.connect(self.search.setFocus)
+        self._menu.aboutToShow.connect(self._about_to_show)
 
     @property
     def favourites(self) -> list[str]:
@@ -155,10 +194,19 @@ class VoiceButton(QToolButton):
         self._status.setText("This provider lists no voices.")
         self._favourites = list(favourites or [])
         self._recent = list(recent or [])
-        for voice in voices:
-            action = self._voice_action(voice)
-            self._menu.addAction(action)
-            self._voices.append((voice, action))
+        groups = language_groups(voices)
+        for title, members in groups:
+            # A heading over a language's several voices; one voice names its language.
+            heading = self._menu.addAction(title) if len(groups) > 1 < len(members) else None
+            actions = []
+            for voice in members:
+                action = self._voice_action(voice)
+                self._menu.addAction(action)
+                self._voices.append((voice, action))
+                actions.append(action)
+            if heading is not None:
+                heading.setEnabled(False)
+                self._groups.append((heading, actions))
         self._rebuild_sections()
         self.set_current(current)
 
@@ -169,6 +217,9 @@ class VoiceButton(QToolButton):
             action.setChecked(voice.id == voice_id)
             if voice.id == voice_id:
                 name = voice.name
+        for action in self._extras:  # the copies under Favourites and Recent too
+            if action.data() is not None:
+                action.setChecked(action.data() == voice_id)
         self.setText(f"Voice: {name}" if name else "Voice")
 
     def voice_ids(self) -> list[str]:
@@ -232,7 +283,7 @@ class VoiceButton(QToolButton):
         if not self._voices:
             return
         by_id = {voice.id: voice for voice, _ in self._voices}
-        first = self._voices[0][1]
+        first = self._groups[0][0] if self._groups else self._voices[0][1]
         sections = (
             ("Favourites", [v for v in self._favourites if v in by_id]),
             ("Recent", [v for v in self._recent if v in by_id and v not in self._favourites]),
@@ -267,8 +318,12 @@ class VoiceButton(QToolButton):
         for action in self._extras:
             self._menu.removeAction(action)
             action.deleteLater()
+        for heading, _ in self._groups:
+            self._menu.removeAction(heading)
+            heading.deleteLater()
         self._voices = []
         self._extras = []
+        self._groups = []
         self.search.clear()
 
     @Slot(str)
@@ -279,6 +334,23 @@ class VoiceButton(QToolButton):
             action.setVisible(all(word in haystack for word in words))
         for action in self._extras:  # sections only when not searching
             action.setVisible(not words)
+        for heading, members in self._groups:
+            heading.setVisible(any(member.isVisible() for member in members))
+        if self._voices:
+            matches = any(action.isVisible() for _, action in self._voices)
+            self._status.setText(f"No voice matches “{text.strip()}”")
+            self._status.setVisible(not matches)
+
+    @Slot()
+    def _about_to_show(self) -> None:
+        """Open with an empty search, under the button, no taller than the room below it."""
+        self.search.clear()
+        screen = self.screen().availableGeometry()
+        below = screen.bottom() - self.mapToGlobal(self.rect().bottomLeft()).y()
+        above = self.mapToGlobal(self.rect().topLeft()).y() - screen.top()
+        room = below if below >= min(above, 240) else above
+        self._menu.setMaximumHeight(max(room, 120) - 8)
+        self.search.setFocus()
 
     @Slot()
     def _on_triggered(self) -> None:
