@@ -148,8 +148,9 @@ class MainWindow(QMainWindow):
     # -- reading --------------------------------------------------------------------------
 
     def read(self, text: str, start_sentence: int = 0) -> None:
-        """Put `text` in the box and read it (from its first sentence by default)."""
-        self.text.setPlainText(text)
+        """Put `text` in the box and read it (from its first sentence by default); Ctrl+Z
+        brings back what the box held."""
+        self.text.replace_text(text)
         self._start(start_sentence)
 
     @Slot()

@@ -32,6 +32,18 @@ class ReadingText(QPlainTextEdit):
         self.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         self.customContextMenuRequested.connect(self._context_menu)
 
+    def replace_text(self, text: str) -> None:
+        """Put `text` in the box. What was there before can be brought back with Ctrl+Z
+        (the clipboard read over someone's typing must not lose it)."""
+        if not self.document().isEmpty() and text != self.toPlainText():
+            cursor = QTextCursor(self.document())
+            cursor.beginEditBlock()
+            cursor.select(QTextCursor.SelectionType.Document)
+            cursor.insertText(text)
+            cursor.endEditBlock()
+        elif text != self.toPlainText():
+            self.setPlainText(text)
+
     def set_sentences(self, spans: Sequence[tuple[int, int]]) -> None:
         """The (start, end) character offsets of the reading's sentences."""
         self._spans = spans
