@@ -16,7 +16,7 @@ from reader.errors import ReaderError
 from reader.keys.redact import Redactor
 from reader.keys.store import KeyStore
 from reader.providers.registry import Registry
-from reader.settings import Settings, SettingsFile
+from reader.settings import Endpoint, Settings, SettingsFile
 from reader.ui.player import Player
 
 if TYPE_CHECKING:
@@ -88,6 +88,7 @@ class Services(QObject):
             key_place,
         )
         dialog.accepted.connect(self._accepted)
+        dialog.servers.endpoints_saved.connect(self._endpoints_saved)
         dialog.finished.connect(self._closed)
         self.dialog = dialog
         dialog.open()
@@ -96,6 +97,11 @@ class Services(QObject):
     def _accepted(self) -> None:
         if self.dialog is not None:
             self.apply(self.dialog.settings())
+
+    @Slot(object)
+    def _endpoints_saved(self, endpoints: tuple[Endpoint, ...]) -> None:
+        """ "Save server" keeps the server at once (the voice bar lists it), OK or not."""
+        self.apply(dataclasses.replace(self.settings, endpoints=endpoints))
 
     @Slot()
     def _closed(self) -> None:

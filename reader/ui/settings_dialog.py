@@ -72,6 +72,7 @@ class SettingsDialog(QDialog):
         self.tabs.setAccessibleName("Settings pages")
         self.keys = KeysPage(store, settings.endpoints)
         self.servers = ServersPage(settings.endpoints, store, redactor)
+        self.servers.endpoints_saved.connect(self.keys.set_endpoints)
         self.tabs.addTab(self.keys, "&Keys")
         self.tabs.addTab(self.servers, "&Servers")
         self.tabs.addTab(self._reading_page(settings), "&Reading")
