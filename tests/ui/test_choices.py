@@ -156,3 +156,32 @@ def test_provider_model_voice_and_speed_survive_a_restart(qtbot, server, tmp_pat
         third.close()
     finally:
         registry.close()
+
+
+def test_the_session_tally_counts_only_what_a_server_received(qtbot, app) -> None:
+    server = app.server
+    server.failures = [Failure(503, b"{}", method="POST")] * 40
+    with qtbot.waitSignal(app.player.finished, timeout=30_000):
+        app.window.read("The server is down. Nothing reaches it.")
+    assert app.player.readings.tally.characters == 0 and app.window.tally.text() == ""
+    server.failures = []
+    asked_before = len(server.requests)
+    with qtbot.waitSignal(app.player.finished, timeout=15_000):
+        app.window.read("Now it answers. Both sentences arrive.")
+    answered = [r for r in server.requests[asked_before:] if r.method == "POST"]
+    received = sum(len(r.body["input"]) for r in answered)
+    assert app.player.readings.tally.characters == received
+    assert f"{received:,} characters" in app.window.tally.text()
+
+
+def test_the_offline_voice_shows_no_characters_sent(qtbot, offline_provider, display) -> None:
+    from reader.reading.events import Voicing
+    from reader.reading.factory import ReadingFactory
+    from reader.ui.player import Player
+
+    player = Player(clock_output(8.0), ReadingFactory(Settings()))
+    window = MainWindow(player, offline_provider, Voicing("en-US"))
+    qtbot.addWidget(window)
+    with qtbot.waitSignal(player.finished, timeout=10_000):
+        window.read("Nothing leaves this computer.")
+    assert player.readings.tally.characters == 0 and window.tally.text() == ""
