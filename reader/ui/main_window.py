@@ -18,7 +18,7 @@ from PySide6.QtWidgets import (
 )
 
 from reader import APP_NAME
-from reader.errors import ReaderError
+from reader.errors import ReaderError, UsageError
 from reader.providers.base import Provider
 from reader.reading.engine import Reading
 from reader.reading.events import Progress, State, Voicing
@@ -26,6 +26,7 @@ from reader.settings import Settings
 from reader.ui.actions import WindowActions, make_action
 from reader.ui.banner import FIX_DEVICE, FIX_RETRY, FIX_SETTINGS_KEYS, FIX_VOICE, Banner, fix_for
 from reader.ui.clipboard import system_text
+from reader.ui.exports import Exports
 from reader.ui.player import Player
 from reader.ui.progress_view import ProgressView
 from reader.ui.reading_text import ReadingText
@@ -66,13 +67,15 @@ class MainWindow(QMainWindow):
         self._previewing = False
         self.keep_in_tray = False  # closing hides the window (set from settings)
         self.tray: Tray | None = None
-        self.export_dialog: ExportDialog | None = None
         self.setWindowTitle(APP_NAME)
         fit_to_screen(self, 760, 500)
 
         self.text = ReadingText()
         self.text.sentence_clicked.connect(self._on_sentence_clicked)
         self.text.read_from_requested.connect(self._read_from_position)
+        self.text.textChanged.connect(self._text_edited)
+        self._problem: ReaderError | None = None  # the one the banner shows
+        self._reader_place: tuple[str, str | None] | None = None  # whose key, at start
 
         self.actions_ = WindowActions(
             self,
@@ -107,8 +110,9 @@ class MainWindow(QMainWindow):
 
         self.progress = ProgressView()
         self.progress.position_clicked.connect(self._seek_to_position)
-        status_line = StatusLine()
+        self.status_line = status_line = StatusLine()
         self.status, self.tally = status_line.status, status_line.tally
+        self._exports = Exports(self, player.readings, status_line)
         self.banner = Banner()
 
         layout = QVBoxLayout()
@@ -204,9 +208,22 @@ class MainWindow(QMainWindow):
         else:
             self._start()
 
+    @Slot()
+    def _text_edited(self) -> None:
+        """The person changed the text: what was shown of the last reading is stale."""
+        if self.text.isReadOnly():
+            return
+        self.text.clear_highlight()
+        self.progress.clear()
+        if isinstance(self._problem, UsageError):  # "Nothing to read", now there is
+            self.banner.hide()
+        self.transport.set_has_text(bool(self.text.toPlainText().strip()))
+
     def _start(self, start_sentence: int = 0, start_position: int | None = None) -> None:
         text = self.text.toPlainText()
         self.banner.hide()
+        self.text.clear_highlight()
+        self.progress.clear()
         if self.voice_bar is not None:
             self._provider, self._voicing = self.voice_bar.provider, self.voice_bar.voicing
         self._player.play(text, self._provider, self._voicing, start_sentence, start_position)
@@ -224,6 +241,8 @@ class MainWindow(QMainWindow):
     def _on_state(self, state: str) -> None:
         self.status.setText(STATUS_TEXT.get(state, state))
         self.transport.show_state(state)
+        if state not in ("playing", "buffering"):
+            self.progress.meter.set_level(0)  # nothing is heard: the meter rests
 
     @Slot(int)
     def _on_sentence(self, index: int) -> None:
@@ -235,6 +254,8 @@ class MainWindow(QMainWindow):
     def _on_progress(self, progress: Progress) -> None:
         if not self._previewing:
             self.progress.show_progress(progress)
+            if self._player.state not in (State.PLAYING, State.BUFFERING):
+                self.progress.meter.set_level(0)  # paused: nothing is heard
 
     @Slot(int)
     def _seek_to_position(self, position: int) -> None:
@@ -254,6 +275,7 @@ class MainWindow(QMainWindow):
     @Slot(object)
     def _on_error(self, error: object) -> None:
         problem = error if isinstance(error, ReaderError) else ReaderError(str(error))
+        self._problem = problem
         self.status.setText(str(problem))
         label = fix_for(problem)
         fixes = {
@@ -275,6 +297,11 @@ class MainWindow(QMainWindow):
     @Slot()
     def _remember_choice(self) -> None:
         bar = self.voice_bar
+        if bar is not None and bar.key_place != self._reader_place:
+            # Another provider or server: a problem with the last one's key is not its.
+            if self._reader_place is not None and not isinstance(self._problem, UsageError):
+                self.banner.hide()
+            self._reader_place = bar.key_place
         if self.services is not None and bar is not None:
             voicing = bar.voicing
             self.services.remember_choice(
@@ -290,13 +317,7 @@ class MainWindow(QMainWindow):
         self._previewing = False
         self.text.setReadOnly(False)
         self.transport.show_state("stopped")
-        self._show_tally()
-
-    def _show_tally(self) -> None:
-        tally = self._player.readings.tally
-        if tally.characters:
-            cost = f", about ${tally.dollars:.2f}" if tally.dollars >= 0.005 else ""
-            self.tally.setText(f"This session: {tally.characters:,} characters sent{cost}")
+        self.status_line.show_tally(self._player.readings.tally)
 
     # -- voices, dialogs, tray ----------------------------------------------------------
 
@@ -313,32 +334,14 @@ class MainWindow(QMainWindow):
 
     @Slot()
     def export_audio(self) -> None:
-        from reader.ui.export_dialog import ExportDialog  # the first frame does not need it
-
-        text = self.text.toPlainText()
-        if not text.strip():
-            self.status.setText("Nothing to export: type or paste some text first.")
-            return
         if self.voice_bar is not None:
             self._provider, self._voicing = self.voice_bar.provider, self.voice_bar.voicing
-        selection = self.text.selected_text()
-        dialog = ExportDialog(
-            self._player.readings, text, selection, self._provider, self._voicing, parent=self
-        )
-        self.export_dialog = dialog
-        dialog.finished.connect(self._export_closed)
-        dialog.open()
+        text, selection = self.text.toPlainText(), self.text.selected_text()
+        self._exports.open(text, selection, self._provider, self._voicing)
 
-    @Slot()
-    def _export_closed(self) -> None:
-        dialog = self.export_dialog
-        if dialog is None:
-            return
-        if dialog.saved is not None:
-            self.status.setText(f"Saved to {dialog.saved}")
-        self._show_tally()  # a reading may still be playing: its controls stay as they are
-        dialog.deleteLater()
-        self.export_dialog = None
+    @property
+    def export_dialog(self) -> ExportDialog | None:
+        return self._exports.dialog
 
     @Slot()
     def open_settings(self, page: str = "keys") -> None:
@@ -391,6 +394,5 @@ class MainWindow(QMainWindow):
             self.hide()
             return
         self._player.stop()
-        if self.export_dialog is not None:
-            self.export_dialog.abandon()  # no partial file left behind by quitting
+        self._exports.abandon()
         super().closeEvent(event)

@@ -72,14 +72,20 @@ class ReadingText(QPlainTextEdit):
         self.setTextCursor(view)
         self.ensureCursorVisible()
 
+    def clear_highlight(self) -> None:
+        self.setExtraSelections([])
+
     def selected_text(self) -> str:
         # Qt marks paragraph ends in a selection with U+2029.
         return self.textCursor().selectedText().replace("\u2029", "\n")
 
     def mouseReleaseEvent(self, event: QMouseEvent) -> None:
+        point = event.position().toPoint()
         if event.button() == Qt.MouseButton.LeftButton and self.isReadOnly() and self._spans:
-            position = self.cursorForPosition(event.position().toPoint()).position()
-            sentence = self.sentence_at(position)
+            cursor = self.cursorForPosition(point)
+            if point.y() > self.cursorRect(cursor).bottom():
+                return  # the empty space below the text: no sentence is there
+            sentence = self.sentence_at(cursor.position())
             if sentence is not None:
                 self.sentence_clicked.emit(sentence)
                 return

@@ -14,9 +14,11 @@ from PySide6.QtWidgets import (
     QDialogButtonBox,
     QDoubleSpinBox,
     QFormLayout,
+    QFrame,
     QHBoxLayout,
     QLabel,
     QPushButton,
+    QScrollArea,
     QSpinBox,
     QTabWidget,
     QVBoxLayout,
@@ -74,7 +76,12 @@ class SettingsDialog(QDialog):
         self.servers = ServersPage(settings.endpoints, store, redactor)
         self.servers.endpoints_saved.connect(self.keys.set_endpoints)
         self.tabs.addTab(self.keys, "&Keys")
-        self.tabs.addTab(self.servers, "&Servers")
+        # The tallest page scrolls on a small screen rather than push OK off it.
+        servers_view = QScrollArea()
+        servers_view.setWidget(self.servers)
+        servers_view.setWidgetResizable(True)
+        servers_view.setFrameShape(QFrame.Shape.NoFrame)
+        self.tabs.addTab(servers_view, "&Servers")
         self.tabs.addTab(self._reading_page(settings), "&Reading")
         self.tabs.addTab(self._audio_page(settings), "&Audio")
         self.tabs.addTab(self._window_page(settings), "&Window")

@@ -8,6 +8,7 @@ from PySide6.QtCore import QSize, Qt
 from PySide6.QtGui import QPainter, QPaintEvent
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QSizePolicy, QWidget
 
+from reader.reading.cost import Tally
 from reader.ui.player import PREPARING
 
 STATUS_TEXT = {
@@ -75,3 +76,9 @@ class StatusLine(QWidget):
         row.setContentsMargins(0, 0, 0, 0)
         row.addWidget(self.status, 1)
         row.addWidget(self.tally)
+
+    def show_tally(self, tally: Tally) -> None:
+        """What this session sent to servers (nothing shown while it is nothing)."""
+        if tally.characters:
+            cost = f", about ${tally.dollars:.2f}" if tally.dollars >= 0.005 else ""
+            self.tally.setText(f"This session: {tally.characters:,} characters sent{cost}")
