@@ -72,7 +72,9 @@ class SettingsDialog(QDialog):
         self._cache = cache
         self.tabs = QTabWidget()
         self.tabs.setAccessibleName("Settings pages")
-        self.keys = KeysPage(store, settings.endpoints)
+        names = {info.id: info.display_name for info in registry.infos()}
+        names["openai"] = "OpenAI (speech and chat audio)"
+        self.keys = KeysPage(store, settings.endpoints, names=names)
         self.servers = ServersPage(settings.endpoints, store, redactor)
         self.servers.endpoints_saved.connect(self.keys.set_endpoints)
         self.tabs.addTab(self.keys, "&Keys")

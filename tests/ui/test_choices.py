@@ -185,3 +185,21 @@ def test_the_offline_voice_shows_no_characters_sent(qtbot, offline_provider, dis
     with qtbot.waitSignal(player.finished, timeout=10_000):
         window.read("Nothing leaves this computer.")
     assert player.readings.tally.characters == 0 and window.tally.text() == ""
+
+
+def test_the_keys_page_names_providers_and_servers_as_people_know_them(qtbot, app) -> None:
+    app.window.open_settings()
+    dialog = app.services.dialog
+    assert dialog is not None
+    qtbot.waitExposed(dialog)
+    table = dialog.keys.table
+    rows = [[table.item(r, c).text() for c in range(3)] for r in range(table.rowCount())]
+    shown = " ".join(" ".join(row) for row in rows)
+    for raw in ("openai-compatible", "openai-chat", "its own"):
+        assert raw not in shown
+    assert ["OpenAI (speech and chat audio)", "api.openai.com"] == rows[0][:2]
+    kokoro = next(row for row in rows if row[1].startswith("Kokoro"))
+    assert kokoro[:2] == ["OpenAI-compatible server", f"Kokoro ({app.server.url.split('/')[2]})"]
+    widest = max(table.fontMetrics().horizontalAdvance(row[0]) for row in rows)
+    assert table.horizontalHeader().sectionSize(0) >= widest  # names are not cut
+    dialog.reject()
