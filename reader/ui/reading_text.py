@@ -26,7 +26,11 @@ class ReadingText(QPlainTextEdit):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setAccessibleName("Text to read")
-        self.setPlaceholderText("Paste or type text here, then press Play.")
+        self.setPlaceholderText(
+            "Paste or type text here, then press Play (Ctrl+Space).\n"
+            "Ctrl+Shift+V reads the clipboard; Ctrl+Shift+R the text selected in any "
+            "application."
+        )
         self.setToolTip("The text to read aloud")
         self._spans: Sequence[tuple[int, int]] = ()
         self.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
@@ -102,5 +106,6 @@ class ReadingText(QPlainTextEdit):
             menu.addAction(read_here)
         else:
             menu.insertAction(first, read_here)
+            menu.insertSeparator(first)
         menu.exec(self.viewport().mapToGlobal(point))
         menu.deleteLater()

@@ -64,10 +64,13 @@ class VoiceBar(QToolBar):
         self.provider_box = QComboBox()
         self.provider_box.setAccessibleName("Provider")
         self.provider_box.setToolTip("Who reads: a cloud provider, a saved server, or offline")
+        # Wide enough for every name, a saved server's included (not cut, not ambiguous).
+        self.provider_box.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
         self._fill_choices(endpoints)
         self.model_box = QComboBox()
         self.model_box.setAccessibleName("Model")
         self.model_box.setToolTip("The provider's model")
+        self.model_box.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
         self.voice_button = VoiceButton()
         self.speed_box = QDoubleSpinBox()
         self.speed_box.setRange(0.25, 4.0)

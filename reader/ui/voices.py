@@ -135,6 +135,10 @@ class VoiceButton(QToolButton):
         self.setAccessibleName("Voice")
         self.setToolTip("Choose the voice (Ctrl+Shift+O)")
         self.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
+        # A button's frame (not a label's look), and one width whatever the voice's name,
+        # so the toolbar does not shift as voices change; a longer name ends in "…".
+        self.setAutoRaise(False)
+        self.setFixedWidth(self.fontMetrics().horizontalAdvance("Voice: " + "M" * 16) + 24)
         self._menu = _VoiceMenu(self)
         self._menu.setAccessibleName("Voices")
         self._menu.setToolTipsVisible(True)
@@ -220,7 +224,10 @@ class VoiceButton(QToolButton):
         for action in self._extras:  # the copies under Favourites and Recent too
             if action.data() is not None:
                 action.setChecked(action.data() == voice_id)
-        self.setText(f"Voice: {name}" if name else "Voice")
+        label = f"Voice: {name}" if name else "Voice"
+        room = self.width() - 24
+        self.setText(self.fontMetrics().elidedText(label, Qt.TextElideMode.ElideRight, room))
+        self.setToolTip(f"{label}. Choose the voice (Ctrl+Shift+O)")
 
     def voice_ids(self) -> list[str]:
         return [voice.id for voice, _ in self._voices]

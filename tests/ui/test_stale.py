@@ -112,3 +112,37 @@ def test_a_rejected_keys_banner_goes_when_the_offline_voice_is_chosen(qtbot, app
     bar.provider_box.activated.emit(offline)
     qtbot.waitUntil(lambda: bar.provider.id == "offline", timeout=5000)
     assert not app.window.banner.isVisible()
+
+
+def dark_palette():
+    from PySide6.QtGui import QColor, QPalette
+
+    palette = QPalette()
+    for role, color in (
+        (QPalette.ColorRole.Window, "#2b2b2b"),
+        (QPalette.ColorRole.Base, "#1e1e1e"),
+        (QPalette.ColorRole.Text, "#e6e6e6"),
+        (QPalette.ColorRole.WindowText, "#e6e6e6"),
+        (QPalette.ColorRole.Mid, "#303030"),
+        (QPalette.ColorRole.Highlight, "#3d6fb4"),
+    ):
+        palette.setColor(role, QColor(color))
+    return palette
+
+
+def test_the_timeline_can_be_seen_in_a_dark_palette(qtbot, display) -> None:
+    from PySide6.QtGui import QColor
+
+    from reader.ui.progress_view import TimelineBar
+
+    bar = TimelineBar()
+    qtbot.addWidget(bar)
+    bar.setPalette(dark_palette())
+    bar.setAutoFillBackground(True)
+    bar.resize(300, 16)
+    image = bar.grab().toImage()
+    window = QColor("#2b2b2b")
+    # The track's edge and inside stand out from the window around it.
+    for x, y in ((150, 1), (150, 8)):
+        pixel = image.pixelColor(x, y)
+        assert abs(pixel.lightness() - window.lightness()) >= 20, (x, y, pixel.name())
