@@ -141,9 +141,8 @@ class Services(QObject):
             voice=voice,
             speed=speed,
         )
-        if chosen != self.settings:
+        if chosen != self.settings:  # (the readings take these from the toolbar itself)
             self.settings = chosen
-            self._player.readings.update(chosen)
             self.save()
 
     def save(self) -> None:
