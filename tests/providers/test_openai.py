@@ -383,3 +383,16 @@ def test_requests_minutes_apart_reuse_one_connection(server) -> None:
         provider.close()
     assert len([r for r in server.requests if r.method == "POST"]) == 2
     assert server.connections == 1
+
+
+def test_speak_uses_the_server_last_chosen_in_the_window(server, tmp_path) -> None:
+    config = tmp_path / "config" / "io.github.reader.Reader"
+    config.mkdir(parents=True)
+    saved = {"provider": "openai-compatible", "base_url": server.url, "voice": "bm_george"}
+    (config / "settings.json").write_text(json.dumps(saved))
+    out = tmp_path / "out.wav"
+    env = {"XDG_CONFIG_HOME": str(tmp_path / "config")}
+    result = reader("speak", "--no-play", "-o", str(out), "Hello there.", env=env)
+    assert result.returncode == 0, result.stderr
+    posts = [r.body for r in server.requests if r.method == "POST"]
+    assert posts and posts[-1]["voice"] == "bm_george"
