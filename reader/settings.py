@@ -30,9 +30,8 @@ class Endpoint:
 @dataclass(frozen=True, slots=True)
 class Settings:
     # The reader chosen in the window's toolbar (written through as it changes): the
-    # provider, the saved server's address for one that needs it, its model and voice.
+    # provider (and `base_url`, below, for a saved server), its model, voice and speed.
     provider: str = ""  # empty: the offline voice, or the first provider with a key
-    base_url: str = ""
     model: str = ""
     voice: str = ""
     speed: float = 1.0
@@ -52,6 +51,7 @@ class Settings:
     recent_voices: dict[str, list[str]] = field(default_factory=dict)
     output_device: str = ""  # empty: the system's default output
     close_to_tray: bool = False  # closing the window keeps Reader in the tray
+    base_url: str = ""  # the saved server of `provider`, where it needs one
 
 
 class SettingsFile:

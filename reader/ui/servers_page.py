@@ -71,6 +71,8 @@ class ServersPage(QWidget):
         self._redactor = redactor
         self.list = QListWidget()
         self.list.setAccessibleName("Saved servers")
+        # As tall as its rows ask (the form below must not scroll away on a small screen).
+        self.list.setSizeAdjustPolicy(QListWidget.SizeAdjustPolicy.AdjustToContents)
         self.name = QLineEdit()
         self.name.setAccessibleName("Server name")
         self.name.setPlaceholderText("Kokoro at home")
@@ -151,6 +153,7 @@ class ServersPage(QWidget):
         self.base_url.setText(endpoint.base_url if endpoint else "")
         self.kind.setCurrentIndex(max(0, self.kind.findData(endpoint.provider if endpoint else "")))
         self.key.clear()
+        self.trust.setChecked(False)  # trust is given per host, anew
         self.key.setPlaceholderText(_NO_KEY)
         self.remove_button.setEnabled(endpoint is not None)
         store = self._store

@@ -25,6 +25,7 @@ def main() -> int:
     from reader.ui.assembly import open_window
 
     shots = Path(sys.argv[sys.argv.index("--shots") + 1]) if "--shots" in sys.argv else None
+    docs = Path(sys.argv[sys.argv.index("--docs") + 1]) if "--docs" in sys.argv else None
     app = QApplication(sys.argv[:1])
     home = Path(tempfile.mkdtemp())
     registry = Registry(None)
@@ -50,6 +51,8 @@ def main() -> int:
     found["window"] = rect(window)
     if shots:
         window.grab().save(str(shots / "window.png"))
+    if docs:
+        window.grab().save(str(docs / "window-2x.png"))
     window.open_settings()
     settle()
     assert window.services is not None and window.services.dialog is not None
@@ -60,6 +63,8 @@ def main() -> int:
         found[f"settings-{page}"] = rect(dialog)
         if shots:
             dialog.grab().save(str(shots / f"settings-{page}.png"))
+        if docs and page == "servers":
+            dialog.grab().save(str(docs / "settings-2x.png"))
     dialog.reject()
     settle()
     window.export_audio()

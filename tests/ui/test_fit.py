@@ -111,7 +111,7 @@ def probe(size: str, scale: str, *args: str) -> dict:
 
 
 def test_at_2x_on_a_1366x800_screen_every_window_and_dialog_opens_on_the_screen() -> None:
-    found = probe("1366x800", "2")
+    found = probe("1366x800", "2", "--docs", str(ROOT / "docs"))  # docs/*-2x.png
     left, top, width, height = found.pop("screen")
     found.pop("window-min")
     assert (width, height) == (683, 400)  # 1366×800 at 2×

@@ -146,3 +146,25 @@ def test_the_timeline_can_be_seen_in_a_dark_palette(qtbot, display) -> None:
     for x, y in ((150, 1), (150, 8)):
         pixel = image.pixelColor(x, y)
         assert abs(pixel.lightness() - window.lightness()) >= 20, (x, y, pixel.name())
+
+
+def test_the_window_reads_well_in_a_dark_palette(qtbot, window) -> None:
+    """docs/window-dark.png: a reading under way in a dark palette."""
+    from PySide6.QtGui import QColor
+
+    from tests.conftest import ROOT
+
+    window.setPalette(dark_palette())
+    with qtbot.waitSignal(window._player.sentence_changed, timeout=5000):
+        window.read("Reader reads in the dark too. The heard sentence stands out. " * 3)
+    qtbot.wait(1500)
+    shot = window.grab()
+    assert shot.save(str(ROOT / "docs" / "window-dark.png"))
+    timeline = window.progress.timeline
+    middle = timeline.mapTo(window, timeline.rect().center())
+    right = timeline.mapTo(window, timeline.rect().topRight())
+    image = shot.toImage()
+    ratio = shot.devicePixelRatio()
+    track = image.pixelColor(int((right.x() - 20) * ratio), int(middle.y() * ratio))
+    assert abs(track.lightness() - QColor("#2b2b2b").lightness()) >= 15, track.name()
+    window.stop_button.click()
