@@ -6,6 +6,7 @@ import dataclasses
 import logging
 
 from PySide6.QtCore import Signal, Slot
+from PySide6.QtGui import QResizeEvent
 from PySide6.QtWidgets import QComboBox, QDoubleSpinBox, QToolBar, QWidget
 
 from reader.errors import ReaderError
@@ -96,6 +97,22 @@ class VoiceBar(QToolBar):
         self._select_current()
         self.provider_box.activated.connect(self._on_provider)
         self._list_voices()
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self._share_width()
+
+    def _share_width(self) -> None:
+        """At narrow widths the provider and model boxes give way (their whole names in
+        the list and the tooltip) before the voice and speed go into the overflow menu."""
+        boxes = (self.provider_box, self.model_box)
+        wanted = [box.sizeHint().width() for box in boxes]
+        others = self.voice_button.width() + self.speed_box.sizeHint().width()
+        room = self.width() - others - 40  # the handle, margins and spacing
+        for box, width in zip(boxes, wanted, strict=True):
+            share = width if sum(wanted) <= room else room * width // max(1, sum(wanted))
+            box.setMaximumWidth(max(box.fontMetrics().horizontalAdvance("M" * 5) + 24, share))
+            box.setToolTip(box.currentText() or box.accessibleName())
 
     def set_endpoints(self, endpoints: tuple[Endpoint, ...]) -> None:
         """The saved servers changed (in settings): list them, keeping the choice."""

@@ -138,7 +138,7 @@ class VoiceButton(QToolButton):
         # A button's frame (not a label's look), and one width whatever the voice's name,
         # so the toolbar does not shift as voices change; a longer name ends in "…".
         self.setAutoRaise(False)
-        self.setFixedWidth(self.fontMetrics().horizontalAdvance("Voice: " + "M" * 16) + 24)
+        self.setFixedWidth(self.fontMetrics().horizontalAdvance("Voice: English (America)") + 32)
         self._menu = _VoiceMenu(self)
         self._menu.setAccessibleName("Voices")
         self._menu.setToolTipsVisible(True)

@@ -128,3 +128,27 @@ def test_the_voice_menu_opens_under_its_button_within_the_screen(scale) -> None:
     left, top, screen_width, screen_height = found["screen"]
     assert (x, y) == (below_x, below_y + 1)  # anchored under the button
     assert y + height <= top + screen_height and x + width <= left + screen_width
+
+
+def test_at_a_narrow_width_the_voice_and_speed_stay_in_the_toolbar(
+    qtbot, offline_provider, display, tmp_path
+) -> None:
+    from reader.providers.registry import Registry
+    from reader.settings import Endpoint
+    from reader.ui.voice_bar import VoiceBar
+
+    long_name = Endpoint("x", "openai-compatible", "http://127.0.0.1:9/v1", "Kokoro in the attic")
+    bar = VoiceBar(Registry(None), (long_name,), offline_provider, Voicing("en-US"))
+    player = Player(clock_output(4.0), ReadingFactory(Settings()))
+    window = MainWindow(player, offline_provider, Voicing("en-US"), bar)
+    qtbot.addWidget(window)
+    window.show()
+    qtbot.waitExposed(window)
+    window.resize(560, 400)
+    qtbot.wait(200)
+    assert window.width() == 560
+    for widget in (bar.voice_button, bar.speed_box):
+        assert widget.isVisible(), widget.accessibleName()
+        right = widget.mapTo(bar, QPoint(widget.width(), 0)).x()
+        assert right <= bar.width()
+    player.stop()
