@@ -60,9 +60,6 @@ class MainWindow(QMainWindow):
         self._voicing = voicing
         self.voice_bar = voice_bar
         self.services = services
-        if services is not None:
-            services.settings_changed.connect(self._follow_settings)
-            services.save_failed.connect(self._show_save_failure)
         self._last_heard = 0  # where "Try again" starts after a failure
         self._previewing = False
         self.keep_in_tray = False  # closing hides the window (set from settings)
@@ -112,6 +109,9 @@ class MainWindow(QMainWindow):
         self.progress.position_clicked.connect(self._seek_to_position)
         self.status_line = status_line = StatusLine()
         self.status, self.tally = status_line.status, status_line.tally
+        if services is not None:
+            services.settings_changed.connect(self._follow_settings)
+            services.save_failed.connect(self.status.setText)
         self._exports = Exports(self, player.readings, status_line)
         self.banner = Banner()
 
@@ -220,6 +220,12 @@ class MainWindow(QMainWindow):
         self.transport.set_has_text(bool(self.text.toPlainText().strip()))
 
     def _start(self, start_sentence: int = 0, start_position: int | None = None) -> None:
+        if self.voice_bar is not None:  # (a key just changed: with the new one)
+            self.voice_bar.when_ready(lambda: self._play(start_sentence, start_position))
+        else:
+            self._play(start_sentence, start_position)
+
+    def _play(self, start_sentence: int, start_position: int | None) -> None:
         text = self.text.toPlainText()
         self.banner.hide()
         self.text.clear_highlight()
@@ -357,10 +363,6 @@ class MainWindow(QMainWindow):
             self.voice_bar.set_endpoints(settings.endpoints)
         if self.voice_bar is not None and settings.speed != old.speed:
             self.voice_bar.set_speed(settings.speed)
-
-    @Slot(str)
-    def _show_save_failure(self, line: str) -> None:
-        self.status.setText(line)
 
     def add_tray(self, icon: QIcon) -> Tray | None:
         """A tray icon with the reading actions, where the desktop has a tray."""

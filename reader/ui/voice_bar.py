@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import dataclasses
 import logging
+from collections.abc import Callable
 
-from PySide6.QtCore import Signal, Slot
+from PySide6.QtCore import QTimer, Signal, Slot
 from PySide6.QtGui import QResizeEvent
 from PySide6.QtWidgets import QComboBox, QDoubleSpinBox, QToolBar, QWidget
 
@@ -60,6 +61,7 @@ class VoiceBar(QToolBar):
         self._choices: list[tuple[str, str | None]] = []  # (provider id, base URL)
         self._wanted = ""  # the provider key whose voices are awaited
         self._remaking = ""  # the provider key made again with a changed key (choice kept)
+        self._when_made: list[Callable[[], None]] = []  # waiting for that provider
         self._listed: tuple[list[Voice], list[str]] = ([], [])  # those of `provider`
 
         self.provider_box = QComboBox()
@@ -154,6 +156,19 @@ class VoiceBar(QToolBar):
         self._wanted = self._remaking = self._key(provider_id, base_url)
         self._loader.load(self._wanted, lambda: self._registry.create(provider_id, base_url))
 
+    def when_ready(self, then: Callable[[], None]) -> None:
+        """Run `then` now, or once the provider being made again with a new key is made
+        (or could not be): a reading started meanwhile must not go with the old key."""
+        if self._remaking:
+            self._when_made.append(then)
+        else:
+            then()
+
+    def _made(self) -> None:
+        waiting, self._when_made = self._when_made, []
+        for then in waiting:
+            then()
+
     def set_speed(self, speed: float) -> None:
         """The speed set elsewhere (the settings dialog)."""
         self.speed_box.setValue(speed)
@@ -230,6 +245,7 @@ class VoiceBar(QToolBar):
         self._listed = (voices, models)
         self._show_listed()
         self.choice_changed.emit()
+        self._made()
 
     def _show_listed(self) -> None:
         voices, models = self._listed
@@ -248,6 +264,7 @@ class VoiceBar(QToolBar):
         if key != self._wanted:
             return
         remade, self._remaking = key == self._remaking, ""
+        QTimer.singleShot(0, self._made)  # after the problem is shown
         self.problem.emit(error)
         message = str(error)
         if provider is None:
