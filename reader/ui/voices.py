@@ -6,7 +6,7 @@ import logging
 import threading
 from collections.abc import Callable
 
-from PySide6.QtCore import QLocale, QObject, QSize, Qt, Signal, Slot
+from PySide6.QtCore import QLocale, QObject, Qt, QTimer, Signal, Slot
 from PySide6.QtGui import QAction, QKeyEvent, QMouseEvent
 from PySide6.QtWidgets import QLineEdit, QMenu, QToolButton, QWidget, QWidgetAction
 
@@ -101,11 +101,6 @@ class _VoiceMenu(QMenu):
             self._owner.search.insert(typed)
             return
         super().keyPressEvent(event)
-
-    def sizeHint(self) -> QSize:
-        # Qt places a popup by its size hint: bounded, the list opens under the button and
-        # scrolls, instead of being moved up to where its full length would fit.
-        return super().sizeHint().boundedTo(self.maximumSize())
 
     def mouseReleaseEvent(self, event: QMouseEvent) -> None:
         action = self.actionAt(event.position().toPoint())
@@ -350,14 +345,22 @@ class VoiceButton(QToolButton):
 
     @Slot()
     def _about_to_show(self) -> None:
-        """Open with an empty search, under the button, no taller than the room below it."""
+        """Open with an empty search, and under the button once shown."""
         self.search.clear()
-        screen = self.screen().availableGeometry()
-        below = screen.bottom() - self.mapToGlobal(self.rect().bottomLeft()).y()
-        above = self.mapToGlobal(self.rect().topLeft()).y() - screen.top()
-        room = below if below >= min(above, 240) else above
-        self._menu.setMaximumHeight(max(room, 120) - 8)
         self.search.setFocus()
+        QTimer.singleShot(0, self._anchor)
+
+    @Slot()
+    def _anchor(self) -> None:
+        """A list taller than the screen scrolls (Qt's scroller, set up as it opened), but
+        Qt opens it at the top of the screen: it is moved under the button and made as
+        tall as the room there, its scrolling kept."""
+        menu = self._menu
+        anchor = self.mapToGlobal(self.rect().bottomLeft()).y() + 1
+        area = menu.screen().availableGeometry()
+        room = area.bottom() + 1 - anchor
+        if menu.isVisible() and menu.y() < anchor and room >= 160:
+            menu.setGeometry(menu.x(), anchor, menu.width(), min(menu.height(), room))
 
     @Slot()
     def _on_triggered(self) -> None:

@@ -85,7 +85,8 @@ def main() -> int:
 def menu_probe() -> int:
     """Open the offline voice menu (141 voices) and print its geometry, the button's and
     the screen's; with --shots DIR, a screenshot of the whole screen."""
-    from PySide6.QtCore import QTimer
+    from PySide6.QtCore import Qt, QTimer
+    from PySide6.QtTest import QTest
 
     from reader.providers.registry import Registry
     from reader.ui.voices import VoiceButton
@@ -108,6 +109,13 @@ def menu_probe() -> int:
         found["menu"] = [menu.x(), menu.y(), menu.width(), menu.height()]
         found["button_bottom_left"] = [top_left.x(), top_left.y()]
         found["screen"] = [area.x(), area.y(), area.width(), area.height()]
+        # The last voice, reached with the End key: scrolled into the visible menu.
+        QTest.keyClick(menu, Qt.Key.Key_End)
+        app.processEvents()
+        last = menu.activeAction()
+        place = menu.actionGeometry(last) if last is not None else None
+        found["last"] = [last.data() if last is not None else None, place.top(), place.bottom()]
+        found["last_expected"] = button.voice_ids()[-1]
         if "--shots" in sys.argv:
             shots = Path(sys.argv[sys.argv.index("--shots") + 1])
             button.screen().grabWindow(0).save(str(shots / "voice-menu.png"))

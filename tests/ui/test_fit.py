@@ -128,6 +128,9 @@ def test_the_voice_menu_opens_under_its_button_within_the_screen(scale) -> None:
     left, top, screen_width, screen_height = found["screen"]
     assert (x, y) == (below_x, below_y + 1)  # anchored under the button
     assert y + height <= top + screen_height and x + width <= left + screen_width
+    voice, last_top, last_bottom = found["last"]
+    assert voice == found["last_expected"]  # the last voice can be reached…
+    assert 0 <= last_top and last_bottom <= height  # …and is shown in the menu
 
 
 def test_at_a_narrow_width_the_voice_and_speed_stay_in_the_toolbar(
