@@ -96,7 +96,7 @@ class Services(QObject):
     @Slot()
     def _accepted(self) -> None:
         if self.dialog is not None:
-            self.apply(self.dialog.settings())
+            self.apply(self.dialog.settings(self.settings))
 
     @Slot(object)
     def _endpoints_saved(self, endpoints: tuple[Endpoint, ...]) -> None:

@@ -173,10 +173,11 @@ class SettingsDialog(QDialog):
         form.addRow("", self.close_to_tray)
         return page
 
-    def settings(self) -> Settings:
-        """The edited settings (what OK keeps)."""
+    def settings(self, current: Settings | None = None) -> Settings:
+        """The edited settings (what OK keeps), over `current` (those in force now: the
+        toolbar and "Save server" may have changed some since the dialog opened)."""
         return dataclasses.replace(
-            self._settings,
+            current or self._settings,
             speed=round(self.speed.value(), 2),
             sentence_pause_ms=self.sentence_pause.value(),
             paragraph_pause_ms=self.paragraph_pause.value(),
