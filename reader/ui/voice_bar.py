@@ -20,6 +20,8 @@ from reader.ui.voices import VoiceButton, VoiceListLoader
 
 log = logging.getLogger(__name__)
 
+_ANY_WIDTH = 16_777_215  # Qt's QWIDGETSIZE_MAX: no maximum
+
 
 class VoiceBar(QToolBar):
     """Keeps the chosen provider and `Voicing`; lists voices without blocking the window.
@@ -112,7 +114,7 @@ class VoiceBar(QToolBar):
         others = self.voice_button.width() + self.speed_box.sizeHint().width()
         room = self.width() - others - 40  # the handle, margins and spacing
         for box, width in zip(boxes, wanted, strict=True):
-            share = width if sum(wanted) <= room else room * width // max(1, sum(wanted))
+            share = _ANY_WIDTH if sum(wanted) <= room else room * width // max(1, sum(wanted))
             box.setMaximumWidth(max(box.fontMetrics().horizontalAdvance("M" * 5) + 24, share))
             box.setToolTip(box.currentText() or box.accessibleName())
 
@@ -122,6 +124,7 @@ class VoiceBar(QToolBar):
         self._choices = []
         self._fill_choices(endpoints)
         self._select_current()
+        self._share_width()
 
     def _fill_choices(self, endpoints: tuple[Endpoint, ...]) -> None:
         for info in self._registry.infos():
@@ -258,6 +261,7 @@ class VoiceBar(QToolBar):
         self.model_box.addItems(models or [current])
         if current in models:
             self.model_box.setCurrentText(current)
+        self._share_width()
 
     @Slot(str, object, object)
     def _on_failed(self, key: str, provider: Provider | None, error: ReaderError) -> None:

@@ -155,3 +155,28 @@ def test_at_a_narrow_width_the_voice_and_speed_stay_in_the_toolbar(
         right = widget.mapTo(bar, QPoint(widget.width(), 0)).x()
         assert right <= bar.width()
     player.stop()
+
+
+def test_the_provider_box_shows_a_saved_servers_whole_name(
+    qtbot, offline_provider, display
+) -> None:
+    from reader.providers.registry import Registry
+    from reader.settings import Endpoint
+    from reader.ui.voice_bar import VoiceBar
+
+    attic = Endpoint("a", "openai-compatible", "http://127.0.0.1:9/v1", "Kokoro in the attic")
+    bar = VoiceBar(Registry(None), (), offline_provider, Voicing("en-US"))
+    player = Player(clock_output(4.0), ReadingFactory(Settings()))
+    window = MainWindow(player, offline_provider, Voicing("en-US"), bar)
+    qtbot.addWidget(window)
+    window.show()
+    qtbot.waitExposed(window)
+    window.resize(1200, 500)
+    bar.set_endpoints((attic,))  # saved while the window is open, as from Settings
+    qtbot.wait(100)
+    box = bar.provider_box
+    label = next(box.itemText(i) for i in range(box.count()) if "attic" in box.itemText(i))
+    box.setCurrentIndex(box.findText(label))
+    qtbot.wait(100)
+    assert box.width() >= box.fontMetrics().horizontalAdvance(label) + 20
+    player.stop()
