@@ -72,7 +72,7 @@ class MainWindow(QMainWindow):
         self.text.read_from_requested.connect(self._read_from_position)
         self.text.textChanged.connect(self._text_edited)
         self._problem: ReaderError | None = None  # the one the banner shows
-        self._reader_place: tuple[str, str | None] | None = None  # whose key, at start
+        self._reader_place = voice_bar.key_place if voice_bar is not None else None
 
         self.actions_ = WindowActions(
             self,
@@ -305,7 +305,7 @@ class MainWindow(QMainWindow):
         bar = self.voice_bar
         if bar is not None and bar.key_place != self._reader_place:
             # Another provider or server: a problem with the last one's key is not its.
-            if self._reader_place is not None and not isinstance(self._problem, UsageError):
+            if not isinstance(self._problem, UsageError):
                 self.banner.hide()
             self._reader_place = bar.key_place
         if self.services is not None and bar is not None:

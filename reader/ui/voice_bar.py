@@ -236,6 +236,9 @@ class VoiceBar(QToolBar):
         if key != self._wanted:
             return  # an answer for a provider no longer chosen
         remade, self._remaking = key == self._remaking, ""
+        # Only a person's switch is a new choice to keep: the first listing (or one after
+        # a key change) keeps the saved choice, even when Reader fell back from it.
+        switched = provider is not self.provider and not remade
         if provider is not self.provider:
             self.provider = provider
             if not remade:
@@ -247,7 +250,8 @@ class VoiceBar(QToolBar):
             self.voicing = dataclasses.replace(self.voicing, voice=ids[0])
         self._listed = (voices, models)
         self._show_listed()
-        self.choice_changed.emit()
+        if switched:
+            self.choice_changed.emit()
         self._made()
 
     def _show_listed(self) -> None:
@@ -283,6 +287,7 @@ class VoiceBar(QToolBar):
                 self._list_voices()
             return
         self._providers[key] = provider
+        switched = provider is not self.provider and not remade
         self.provider = provider
         if not remade:
             self.voicing = dataclasses.replace(
@@ -291,7 +296,8 @@ class VoiceBar(QToolBar):
         self._listed = ([], [])
         self.voice_button.set_failed(message)
         self.voice_button.set_current(self.voicing.voice)
-        self.choice_changed.emit()
+        if switched:
+            self.choice_changed.emit()
 
     @Slot(str)
     def _on_voice(self, voice_id: str) -> None:

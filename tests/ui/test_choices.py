@@ -202,3 +202,23 @@ def test_the_keys_page_names_providers_and_servers_as_people_know_them(qtbot, ap
     widest = max(table.fontMetrics().horizontalAdvance(row[0]) for row in rows)
     assert table.horizontalHeader().sectionSize(0) >= widest  # names are not cut
     dialog.reject()
+
+
+def test_a_saved_choice_that_cannot_start_is_kept_for_the_next_start(
+    qtbot, tmp_path, display
+) -> None:
+    settings_file = SettingsFile(tmp_path / "settings.json")
+    settings_file.save(Settings(provider="openai", voice="nova", model="tts-1"))
+    registry = Registry(None)  # no keyring: the OpenAI key cannot be had this time
+    try:
+        window = start(qtbot, settings_file, registry)
+        bar = window.voice_bar
+        assert bar is not None and bar.provider.id == "offline"
+        assert "Reading with the offline voice instead" in window.status.text()
+        qtbot.waitUntil(lambda: bar.voice_button.voice_ids() != [], timeout=5000)
+        qtbot.wait(200)
+        saved = json.loads(settings_file.path.read_text(encoding="utf-8"))
+        assert (saved["provider"], saved["voice"], saved["model"]) == ("openai", "nova", "tts-1")
+        window.close()
+    finally:
+        registry.close()
