@@ -9,6 +9,7 @@ import sys
 from pathlib import Path
 
 from reader import APP_ID, APP_NAME, __version__
+from reader.errors import ReaderError
 from reader.keys.redact import Redactor
 
 log = logging.getLogger(__name__)
@@ -34,18 +35,12 @@ def run_gui(redactor: Redactor, read_clipboard: bool = False, read_selection: bo
     from reader.desktop.integration import Desktop
     from reader.desktop.selection import WaylandSelection
     from reader.desktop.shortcuts import platform_kind
-    from reader.errors import ReaderError
     from reader.keys.store import KeyStore
     from reader.providers.registry import Registry
-    from reader.reading.events import Voicing
-    from reader.reading.factory import ReadingFactory
     from reader.settings import SettingsFile
+    from reader.ui.assembly import open_window
     from reader.ui.desktop import fatal_platform_errors
     from reader.ui.instance import InstanceServer, instance_name, send_to_running
-    from reader.ui.main_window import MainWindow
-    from reader.ui.player import Player
-    from reader.ui.services import Services
-    from reader.ui.voice_bar import VoiceBar
 
     def plugins() -> Path:
         chosen = os.environ.get("QT_QPA_PLATFORM_PLUGIN_PATH")
@@ -71,50 +66,25 @@ def run_gui(redactor: Redactor, read_clipboard: bool = False, read_selection: bo
         log.debug("handed '%s' to the running window", action)
         return 0
 
-    settings_file = SettingsFile()
-    settings = settings_file.load()  # a bad file is moved aside with a warning
     keys = KeyStore(redactor)
     registry = Registry(keys)
-    preferred = settings.provider if settings.provider in registry.ids() else ""
     try:
-        provider = registry.create(preferred or registry.default_id())
+        window = open_window(
+            SettingsFile(),
+            registry,
+            keys,
+            redactor,
+            lambda device: device_output(device or None),
+            output_devices,
+        )
     except ReaderError as error:
         print(f"reader: {error}", file=sys.stderr)
         return error.exit_code
-    saved = settings.provider == provider.id
-    voicing = Voicing(
-        (settings.voice if saved and settings.voice else provider.default_voice()),
-        (settings.model if saved and settings.model else provider.default_model()),
-        settings.speed,
-    )
-    player = Player(device_output(settings.output_device or None), ReadingFactory(settings))
-    voice_bar = VoiceBar(
-        registry,
-        settings.endpoints,
-        provider,
-        voicing,
-        favourites=settings.favourite_voices,
-        recent=settings.recent_voices,
-    )
-    services = Services(
-        settings,
-        registry,
-        keys,
-        redactor,
-        settings_file,
-        output_devices,
-        lambda name: device_output(name or None),
-        player,
-    )
-    voice_bar.marks_changed.connect(
-        lambda: services.remember_voices(voice_bar.favourites, voice_bar.recent)
-    )
-    window = MainWindow(player, provider, voicing, voice_bar, services)
     window.show()
     tray = window.add_tray(app.windowIcon())
-    window.keep_in_tray = settings.close_to_tray and tray is not None
-    if settings_file.warning:
-        window.status.setText(settings_file.warning)
+    window.keep_in_tray = window.services is not None and (
+        window.services.settings.close_to_tray and tray is not None
+    )
 
     # What a system-wide shortcut or a media key does: the window's own actions.
     shortcut_actions = {
@@ -131,17 +101,19 @@ def run_gui(redactor: Redactor, read_clipboard: bool = False, read_selection: bo
             "raise": window.bring_to_front,
         },
         window.status.setText,
-        lambda: voice_bar.voicing.voice,
+        lambda: window.voice_bar.voicing.voice if window.voice_bar is not None else "",
         window,
     )
     if platform_kind() == "wayland":
         window.selection_reader = WaylandSelection().read
-    player.state_changed.connect(desktop.follow_state)
-    player.reading_started.connect(desktop.follow_reading)
-    desktop.apply(settings)
-    services.settings_changed.connect(desktop.apply)
-    services.shortcut_status = desktop.status
-    services.shortcut_configure = desktop.configure_action
+    window.player.state_changed.connect(desktop.follow_state)
+    window.player.reading_started.connect(desktop.follow_reading)
+    services = window.services
+    if services is not None:
+        desktop.apply(services.settings)
+        services.settings_changed.connect(desktop.apply)
+        services.shortcut_status = desktop.status
+        services.shortcut_configure = desktop.configure_action
 
     server = InstanceServer(name, window)
     server.requested.connect(window.handle_request)
@@ -158,6 +130,6 @@ def run_gui(redactor: Redactor, read_clipboard: bool = False, read_selection: bo
     status = app.exec()
     desktop.close()
     server.close()
-    player.stop()
+    window.shut_down()
     registry.close()
     return int(status)

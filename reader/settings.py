@@ -45,6 +45,8 @@ def default_shortcuts() -> dict[str, str]:
 
 @dataclass(frozen=True, slots=True)
 class Settings:
+    # The reader chosen in the window's toolbar (written through as it changes): the
+    # provider (and `base_url`, below, for a saved server), its model, voice and speed.
     provider: str = ""  # empty: the offline voice, or the first provider with a key
     model: str = ""
     voice: str = ""
@@ -68,6 +70,7 @@ class Settings:
     global_shortcuts: bool = False  # Reader registers its own system-wide shortcuts
     # Action id (SHORTCUT_ACTIONS) to its key in Qt's portable text; "" for none.
     shortcuts: dict[str, str] = field(default_factory=default_shortcuts)
+    base_url: str = ""  # the saved server of `provider`, where it needs one
 
 
 class SettingsFile:
@@ -121,6 +124,7 @@ def _settings_from(data: dict[str, Any]) -> Settings:
     values: dict[str, Any] = {}
     for name, kind in (
         ("provider", str),
+        ("base_url", str),
         ("model", str),
         ("voice", str),
         ("output_device", str),

@@ -143,7 +143,9 @@ def _provider(
     default (the offline voice)."""
     preferred = settings.provider if settings and settings.provider in registry.ids() else ""
     provider_id = args.provider or preferred or registry.default_id()
-    return registry.create(provider_id, args.base_url)
+    # The saved server goes with the saved provider only (the window's last choice).
+    saved_url = settings.base_url if settings and not args.provider and preferred else ""
+    return registry.create(provider_id, args.base_url or saved_url or None)
 
 
 def _voices(args: argparse.Namespace, registry: Registry) -> int:

@@ -155,7 +155,15 @@ class HttpApi:
     def _transport_error(self, error: httpx.HTTPError, mid_stream: bool = False) -> ProviderError:
         host = httpx.URL(self.base_url).host
         if isinstance(error, httpx.ConnectError):
-            return ProviderUnavailable(f"Cannot connect to {self.name} at {host}: {_short(error)}.")
+            # "the server at 127.0.0.1:8880", not "The server at 127.0.0.1:8880 at 127.0.0.1".
+            where = (
+                self.name[0].lower() + self.name[1:] if self.name.startswith("The ") else self.name
+            )
+            where += "" if host in self.name else f" at {host}"
+            reason = re.sub(r"^\[Errno -?\d+\]\s*", "", _short(error))
+            if "refused" in reason.lower():
+                reason = "nothing answers there (connection refused); is the server running?"
+            return ProviderUnavailable(f"Cannot connect to {where}: {reason.rstrip('.')}.")
         if isinstance(error, httpx.TimeoutException):
             return ProviderUnavailable(f"{self.name} at {host} stopped sending (timed out).")
         if mid_stream or isinstance(error, httpx.RemoteProtocolError | httpx.ReadError):
@@ -194,11 +202,11 @@ def error_for(api: HttpApi, status: int, body: bytes, headers: httpx.Headers) ->
         )
     if status in (401, 403):
         return AuthError(
-            f"{name} rejected the key ({status}: {said}). Update it with "
-            f"`reader keys set {api.provider_id}{_base_url_option(api)}`."
+            f"{name} rejected the key ({status}: {said}). Set the right one in Settings → Keys, "
+            f"or with `reader keys set {api.provider_id}{_base_url_option(api)}`."
         )
     if status == 404:
-        return NotFound(f"{name} does not know that ({said}).")
+        return NotFound(f"{name} does not know the voice, model or address asked for ({said}).")
     if status == 429:
         wait = retry_after(headers, body)
         asked = f" It asked to wait {wait:.0f} s." if wait else ""

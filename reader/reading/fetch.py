@@ -228,13 +228,17 @@ class Fetcher:
                     slot.requested_at = time.monotonic()
                     writer = self._cache.writer(key) if self._cache and key else None
                     self.requests += 1
-                    if self._tally is not None:
-                        model = voicing.model or self._provider.default_model()
-                        self._tally.add(self._provider.id, model, len(request.text))
+                    # Counted once the server answers with audio (a refused or failed
+                    # request was not received); a voice with no server sends nothing.
+                    uncounted = self._tally is not None and bool(self._provider.cache_scope)
                     with contextlib.closing(self._provider.stream(request, cancel)) as stream:
                         for audio in stream:
                             if cancel.cancelled:
                                 return
+                            if uncounted and self._tally is not None:
+                                uncounted = False
+                                model = voicing.model or self._provider.default_model()
+                                self._tally.add(self._provider.id, model, len(request.text))
                             if len(audio.pcm):
                                 slot.last_at = time.monotonic()
                                 slot.first_at = slot.first_at or slot.last_at

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 
-from PySide6.QtCore import Slot
-from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QWidget
+from PySide6.QtCore import Qt, Slot
+from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QSizePolicy, QWidget
 
 from reader.errors import (
     AudioOutputError,
@@ -35,6 +36,12 @@ def fix_for(error: ReaderError) -> str | None:
     return None
 
 
+def breakable(text: str, longest: int = 24) -> str:
+    """`text` with a zero-width space every `longest` characters of a long word (a URL, a
+    path), where a line may then wrap."""
+    return re.sub(rf"(\S{{{longest}}})(?=\S)", "\\1\u200b", text)
+
+
 class Banner(QFrame):
     """Hidden until `show_problem`; its button runs the fix and hides the banner."""
 
@@ -45,6 +52,11 @@ class Banner(QFrame):
         self.setAutoFillBackground(True)
         self.message = QLabel("")
         self.message.setWordWrap(True)
+        # However long the message, it wraps in the width the window has: it asks for none.
+        policy = self.message.sizePolicy()
+        policy.setHorizontalPolicy(QSizePolicy.Policy.Ignored)
+        self.message.setSizePolicy(policy)
+        self.message.setTextFormat(Qt.TextFormat.PlainText)
         self.message.setAccessibleName("Problem message")
         self.fix_button = QPushButton("")
         self.fix_button.setAccessibleName("Fix the problem")
@@ -63,7 +75,9 @@ class Banner(QFrame):
     def show_problem(
         self, message: str, fix_label: str | None = None, fix: Callable[[], None] | None = None
     ) -> None:
-        self.message.setText(message)
+        self.message.setText(breakable(message))
+        self.message.setAccessibleDescription(message)
+        self.message.setToolTip(message)
         self._fix = fix
         self.fix_button.setText(fix_label or "")
         self.fix_button.setAccessibleName(fix_label or "Fix the problem")

@@ -15,6 +15,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QLineEdit,
+    QMessageBox,
     QProgressBar,
     QPushButton,
     QRadioButton,
@@ -91,6 +92,7 @@ class ExportDialog(QDialog):
         self._worker = Background(self)
         self._worker.finished.connect(self._on_worker)
         self.saved: Path | None = None
+        self._stale: list[Path] = []  # an older export's subtitles, removed once replaced
         self._relay = _Relay(self)
         self._relay.done.connect(self._on_done)
 
@@ -100,7 +102,8 @@ class ExportDialog(QDialog):
         self.selected.setAccessibleName("Export the selection")
         self.selected.setEnabled(bool(selection.strip()))
         (self.selected if selection.strip() else self.whole).setChecked(True)
-        self.path = QLineEdit(str((folder or default_folder()) / f"{file_name_for(text)}.mp3"))
+        self._suggested = (folder or default_folder()) / f"{file_name_for(self.chosen_text())}.mp3"
+        self.path = QLineEdit(str(self._suggested))
         self.path.setAccessibleName("File name")
         self.browse = QPushButton("Browse…")
         self.browse.setAccessibleName("Choose the file")
@@ -156,6 +159,7 @@ class ExportDialog(QDialog):
         self.format.currentIndexChanged.connect(self._format_chosen)
         self.path.editingFinished.connect(self._path_edited)
         self.whole.toggled.connect(self._show_cost)
+        self.whole.toggled.connect(self._suggest_name)
         self._timer = QTimer(self)
         self._timer.setInterval(100)
         self._timer.timeout.connect(self._poll)
@@ -182,6 +186,13 @@ class ExportDialog(QDialog):
             check_targets(audio, subtitles)
         except ReaderError as error:
             self.status.setText(str(error))
+            return
+        # An older export's subtitles beside a file exported without them would not match.
+        others = [audio.with_suffix(ext) for _, ext in SUBTITLES if ext]
+        self._stale = [p for p in others if p != subtitles and p.exists()] if audio.exists() else []
+        existing = [p for p in (audio, subtitles) if p is not None and p.exists()]
+        if existing and not self.confirm_replace(existing, self._stale):
+            self.status.setText("Nothing was exported: choose another file name.")
             return
         readings, text = self._readings, self.chosen_text()
         provider, voicing = self._provider, self._voicing
@@ -261,7 +272,10 @@ class ExportDialog(QDialog):
             self.status.setText(
                 "Cancelled. Nothing was saved; what was fetched is kept for next time."
             )
+            self._show_cost()  # what was fetched is cached now: less is left to synthesize
             return
+        for stale in self._stale:
+            stale.unlink(missing_ok=True)
         self.saved = path
         self.status.setText(f"Saved to {path}.")
         self.accept()
@@ -312,6 +326,36 @@ class ExportDialog(QDialog):
             )
         else:
             self.cost.setText(f"{estimate.characters:,} characters to synthesize.")
+
+    def confirm_replace(self, existing: list[Path], stale: list[Path]) -> bool:
+        """Ask before files already there are replaced (and old subtitles removed)."""
+        names = ", ".join(path.name for path in existing)
+        extra = (
+            f" The older subtitles {', '.join(p.name for p in stale)} will be removed."
+            if stale
+            else ""
+        )
+        box = QMessageBox(
+            QMessageBox.Icon.Question,
+            "Replace the file?",
+            f"{names} already exists in {existing[0].parent}. Replace it?{extra}",
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel,
+            self,
+        )
+        box.button(QMessageBox.StandardButton.Yes).setText("Replace")
+        box.setDefaultButton(QMessageBox.StandardButton.Cancel)
+        return box.exec() == QMessageBox.StandardButton.Yes
+
+    @Slot()
+    def _suggest_name(self) -> None:
+        """A name from the words exported (selection or whole), unless one was typed."""
+        current = Path(self.path.text().strip()).expanduser()
+        if current.with_suffix("") != self._suggested.with_suffix(""):
+            return
+        self._suggested = current.with_name(
+            f"{file_name_for(self.chosen_text())}{current.suffix or '.mp3'}"
+        )
+        self.path.setText(str(self._suggested))
 
     @Slot()
     def _browse(self) -> None:

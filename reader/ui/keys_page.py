@@ -18,11 +18,17 @@ from PySide6.QtWidgets import (
 )
 
 from reader.errors import ReaderError
-from reader.keys.store import KEYED_PROVIDERS, ApiKey, KeyStore
+from reader.keys.store import KEYED_PROVIDERS, ApiKey, KeyStore, host_of
 from reader.settings import Endpoint
 from reader.ui.background import Background
 
 _Place = tuple[str, str | None]  # provider id, base URL (None: the vendor's own server)
+
+# The vendors' own servers, each with one key. OpenAI's also serves its chat audio (the
+# key is saved under "openai"); a compatible server or an Azure resource always has an
+# address of its own, so those keys are on the rows of the saved servers.
+VENDOR_ROWS = ("openai", "gemini", "elevenlabs", "vertex")
+_VENDOR_SERVER = {"vertex": "Google Cloud (express mode)"}
 
 
 def describe_source(key: ApiKey | None) -> str:
@@ -40,10 +46,16 @@ class KeysPage(QWidget):
     call runs off the GUI thread: the keyring may ask to be unlocked."""
 
     def __init__(
-        self, store: KeyStore | None, endpoints: tuple[Endpoint, ...], parent: QWidget | None = None
+        self,
+        store: KeyStore | None,
+        endpoints: tuple[Endpoint, ...],
+        parent: QWidget | None = None,
+        names: dict[str, str] | None = None,
     ) -> None:
         super().__init__(parent)
+        self._names = names or {}  # provider id → the name people know it by
         self._store = store
+        self.changed = False  # a key was set or removed here
         self._places: list[_Place] = []
         self.table = QTableWidget(0, 3)
         self.table.setAccessibleName("API keys")
@@ -53,7 +65,9 @@ class KeysPage(QWidget):
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.verticalHeader().setVisible(False)
         header = self.table.horizontalHeader()
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)
         header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+        header.setSectionResizeMode(2, QHeaderView.ResizeMode.ResizeToContents)
         self.set_button = QPushButton("Set key…")
         self.set_button.setAccessibleName("Set the selected provider's key")
         self.set_button.setToolTip("Paste a key; it is saved in the OS keyring only")
@@ -81,14 +95,18 @@ class KeysPage(QWidget):
         self.set_endpoints(endpoints)
 
     def set_endpoints(self, endpoints: tuple[Endpoint, ...]) -> None:
-        places: list[_Place] = [(provider, None) for provider in KEYED_PROVIDERS]
-        places += [(e.provider, e.base_url) for e in endpoints if e.provider in KEYED_PROVIDERS]
+        places: list[_Place] = [(provider, None) for provider in VENDOR_ROWS]
+        saved = [e for e in endpoints if e.provider in KEYED_PROVIDERS]
+        places += [(e.provider, e.base_url) for e in saved]
+        servers = [_VENDOR_SERVER.get(p, KEYED_PROVIDERS[p].official_host) for p in VENDOR_ROWS]
+        servers += [f"{e.name} ({host_of(e.base_url)})" if e.name else e.base_url for e in saved]
         self._places = places
         self.table.setRowCount(len(places))
-        for row, (provider, base_url) in enumerate(places):
-            self.table.setItem(row, 0, QTableWidgetItem(provider))
-            self.table.setItem(row, 1, QTableWidgetItem(base_url or "its own"))
-            self.table.setItem(row, 2, QTableWidgetItem("…"))
+        for row, ((provider, _), server) in enumerate(zip(places, servers, strict=True)):
+            for column, text in enumerate((self.name_of(provider), server, "…")):
+                item = QTableWidgetItem(text)
+                item.setToolTip(text)
+                self.table.setItem(row, column, item)
         if places and self.table.currentRow() < 0:
             self.table.selectRow(0)
         self.refresh()
@@ -99,8 +117,16 @@ class KeysPage(QWidget):
         item = self.table.item(row, 2)
         return item.text() if item is not None else ""
 
+    def name_of(self, provider: str) -> str:
+        return self._names.get(provider, provider)
+
     def select(self, provider: str, base_url: str | None = None) -> None:
-        self.table.selectRow(self._places.index((provider, base_url)))
+        """Select the row of `provider` at `base_url`, else the provider's first row (never
+        another provider's: "Set key…" there would save the key under it)."""
+        rows = [i for i, (p, url) in enumerate(self._places) if p == provider]
+        exact = [i for i in rows if self._places[i][1] == base_url]
+        if exact or rows:
+            self.table.selectRow((exact or rows)[0])
 
     def refresh(self) -> None:
         store, places = self._store, list(self._places)
@@ -135,7 +161,7 @@ class KeysPage(QWidget):
         key, accepted = QInputDialog.getText(
             self,
             "Set key",
-            f"Key for {provider} at {base_url or 'its own server'} (not shown):",
+            f"Key for {self.name_of(provider)} at {base_url or 'its own server'} (not shown):",
             QLineEdit.EchoMode.Password,
         )
         if accepted and key.strip():
@@ -169,6 +195,7 @@ class KeysPage(QWidget):
                 item.setFlags(item.flags() & ~Qt.ItemFlag.ItemIsEditable)
                 self.table.setItem(row, 2, item)
             return
+        self.changed = True
         if tag == "save the key":
             self.status.setText("Saved in the OS keyring.")
         elif tag == "remove the key":

@@ -13,15 +13,13 @@ from PySide6.QtGui import (
     QIcon,
 )
 from PySide6.QtWidgets import (
-    QHBoxLayout,
-    QLabel,
     QMainWindow,
     QVBoxLayout,
     QWidget,
 )
 
 from reader import APP_NAME
-from reader.errors import ReaderError
+from reader.errors import ReaderError, UsageError
 from reader.providers.base import Provider
 from reader.reading.engine import Reading
 from reader.reading.events import Progress, State, Voicing
@@ -29,10 +27,13 @@ from reader.settings import Settings
 from reader.ui.actions import WindowActions, make_action
 from reader.ui.banner import FIX_DEVICE, FIX_RETRY, FIX_SETTINGS_KEYS, FIX_VOICE, Banner, fix_for
 from reader.ui.clipboard import system_text
-from reader.ui.player import PREPARING, Player
+from reader.ui.exports import Exports
+from reader.ui.player import Player
 from reader.ui.progress_view import ProgressView
 from reader.ui.reading_text import ReadingText
+from reader.ui.screen_fit import fit_to_screen
 from reader.ui.services import Services
+from reader.ui.status_line import STATUS_TEXT, StatusLine
 from reader.ui.transport import Transport
 from reader.ui.tray import Tray
 from reader.ui.voice_bar import VoiceBar
@@ -41,18 +42,6 @@ if TYPE_CHECKING:
     from reader.ui.export_dialog import ExportDialog
 
 log = logging.getLogger(__name__)
-
-_STATUS = {
-    PREPARING: "Preparing the text…",
-    "connecting": "Starting…",
-    "playing": "Reading",
-    "buffering": "Waiting for audio…",
-    "paused": "Paused",
-    "finished": "Finished",
-    "retrying": "Retrying…",
-    "stopped": "Stopped",
-    "failed": "Failed",
-}
 
 
 class MainWindow(QMainWindow):
@@ -72,22 +61,21 @@ class MainWindow(QMainWindow):
         self._voicing = voicing
         self.voice_bar = voice_bar
         self.services = services
-        if services is not None:
-            services.settings_changed.connect(self._follow_settings)
-            services.save_failed.connect(self._show_save_failure)
         self._last_heard = 0  # where "Try again" starts after a failure
         self._previewing = False
         self.keep_in_tray = False  # closing hides the window (set from settings)
         # Where "Read selection" gets its text when Qt cannot (Wayland: set by the app).
         self.selection_reader: Callable[[], tuple[str, str]] | None = None
         self.tray: Tray | None = None
-        self.export_dialog: ExportDialog | None = None
         self.setWindowTitle(APP_NAME)
-        self.resize(760, 500)
+        fit_to_screen(self, 760, 500)
 
         self.text = ReadingText()
         self.text.sentence_clicked.connect(self._on_sentence_clicked)
         self.text.read_from_requested.connect(self._read_from_position)
+        self.text.textChanged.connect(self._text_edited)
+        self._problem: ReaderError | None = None  # the one the banner shows
+        self._reader_place = voice_bar.key_place if voice_bar is not None else None
 
         self.actions_ = WindowActions(
             self,
@@ -122,21 +110,20 @@ class MainWindow(QMainWindow):
 
         self.progress = ProgressView()
         self.progress.position_clicked.connect(self._seek_to_position)
-        self.status = QLabel("Ready")
-        self.status.setAccessibleName("Status")
-        self.tally = QLabel("")
-        self.tally.setAccessibleName("Characters sent this session")
+        self.status_line = status_line = StatusLine()
+        self.status, self.tally = status_line.status, status_line.tally
+        if services is not None:
+            services.settings_changed.connect(self._follow_settings)
+            services.save_failed.connect(self.status.setText)
+        self._exports = Exports(self, player.readings, status_line)
         self.banner = Banner()
 
-        status_row = QHBoxLayout()
-        status_row.addWidget(self.status, 1)
-        status_row.addWidget(self.tally)
         layout = QVBoxLayout()
         layout.addWidget(self.banner)
         layout.addWidget(self.text, 1)
         layout.addWidget(self.progress)
         layout.addWidget(self.transport)
-        layout.addLayout(status_row)
+        layout.addWidget(status_line)
         central = QWidget()
         central.setLayout(layout)
         self.setCentralWidget(central)
@@ -153,6 +140,9 @@ class MainWindow(QMainWindow):
             )
             self._reading_menu.addSeparator()
             self._reading_menu.addAction(self.voice_action)
+            if services is not None:
+                services.keys_changed.connect(voice_bar.refresh_keys)
+                voice_bar.choice_changed.connect(self._remember_choice)
 
         player.state_changed.connect(self._on_state)
         player.reading_started.connect(self._on_reading_started)
@@ -162,11 +152,16 @@ class MainWindow(QMainWindow):
         player.error_occurred.connect(self._on_error)
         player.finished.connect(self._on_finished)
 
+    @property
+    def player(self) -> Player:
+        return self._player
+
     # -- reading --------------------------------------------------------------------------
 
     def read(self, text: str, start_sentence: int = 0) -> None:
-        """Put `text` in the box and read it (from its first sentence by default)."""
-        self.text.setPlainText(text)
+        """Put `text` in the box and read it (from its first sentence by default); Ctrl+Z
+        brings back what the box held."""
+        self.text.replace_text(text)
         self._start(start_sentence)
 
     @Slot()
@@ -223,9 +218,28 @@ class MainWindow(QMainWindow):
         else:
             self._start()
 
+    @Slot()
+    def _text_edited(self) -> None:
+        """The person changed the text: what was shown of the last reading is stale."""
+        if self.text.isReadOnly():
+            return
+        self.text.clear_highlight()
+        self.progress.clear()
+        if isinstance(self._problem, UsageError):  # "Nothing to read", now there is
+            self.banner.hide()
+        self.transport.set_has_text(bool(self.text.toPlainText().strip()))
+
     def _start(self, start_sentence: int = 0, start_position: int | None = None) -> None:
+        if self.voice_bar is not None:  # (a key just changed: with the new one)
+            self.voice_bar.when_ready(lambda: self._play(start_sentence, start_position))
+        else:
+            self._play(start_sentence, start_position)
+
+    def _play(self, start_sentence: int, start_position: int | None) -> None:
         text = self.text.toPlainText()
         self.banner.hide()
+        self.text.clear_highlight()
+        self.progress.clear()
         if self.voice_bar is not None:
             self._provider, self._voicing = self.voice_bar.provider, self.voice_bar.voicing
         self._player.play(text, self._provider, self._voicing, start_sentence, start_position)
@@ -241,8 +255,10 @@ class MainWindow(QMainWindow):
 
     @Slot(str)
     def _on_state(self, state: str) -> None:
-        self.status.setText(_STATUS.get(state, state))
+        self.status.setText(STATUS_TEXT.get(state, state))
         self.transport.show_state(state)
+        if state not in ("playing", "buffering"):
+            self.progress.meter.set_level(0)  # nothing is heard: the meter rests
 
     @Slot(int)
     def _on_sentence(self, index: int) -> None:
@@ -254,6 +270,8 @@ class MainWindow(QMainWindow):
     def _on_progress(self, progress: Progress) -> None:
         if not self._previewing:
             self.progress.show_progress(progress)
+            if self._player.state not in (State.PLAYING, State.BUFFERING):
+                self.progress.meter.set_level(0)  # paused: nothing is heard
 
     @Slot(int)
     def _seek_to_position(self, position: int) -> None:
@@ -273,15 +291,38 @@ class MainWindow(QMainWindow):
     @Slot(object)
     def _on_error(self, error: object) -> None:
         problem = error if isinstance(error, ReaderError) else ReaderError(str(error))
+        self._problem = problem
         self.status.setText(str(problem))
         label = fix_for(problem)
         fixes = {
-            FIX_SETTINGS_KEYS: lambda: self.open_settings("keys"),
+            FIX_SETTINGS_KEYS: self._open_key_settings,
             FIX_DEVICE: lambda: self.open_settings("audio"),
             FIX_VOICE: self._open_voice_menu,
             FIX_RETRY: lambda: self._start(self._last_heard),
         }
         self.banner.show_problem(str(problem), label, fixes.get(label or ""))
+
+    def _open_key_settings(self) -> None:
+        """Settings → Keys with the row of the key in use selected: the one rejected."""
+        if self.services is None:
+            self.status.setText("Settings are not available in this window.")
+            return
+        place = self.voice_bar.key_place if self.voice_bar is not None else None
+        self.services.open_settings(self, "keys", place)
+
+    @Slot()
+    def _remember_choice(self) -> None:
+        bar = self.voice_bar
+        if bar is not None and bar.key_place != self._reader_place:
+            # Another provider or server: a problem with the last one's key is not its.
+            if not isinstance(self._problem, UsageError):
+                self.banner.hide()
+            self._reader_place = bar.key_place
+        if self.services is not None and bar is not None:
+            voicing = bar.voicing
+            self.services.remember_choice(
+                bar.provider.id, bar.base_url, voicing.model, voicing.voice, voicing.speed
+            )
 
     def _open_voice_menu(self) -> None:
         if self.voice_bar is not None:
@@ -292,13 +333,7 @@ class MainWindow(QMainWindow):
         self._previewing = False
         self.text.setReadOnly(False)
         self.transport.show_state("stopped")
-        self._show_tally()
-
-    def _show_tally(self) -> None:
-        tally = self._player.readings.tally
-        if tally.characters:
-            cost = f", about ${tally.dollars:.2f}" if tally.dollars >= 0.005 else ""
-            self.tally.setText(f"This session: {tally.characters:,} characters sent{cost}")
+        self.status_line.show_tally(self._player.readings.tally)
 
     # -- voices, dialogs, tray ----------------------------------------------------------
 
@@ -315,32 +350,14 @@ class MainWindow(QMainWindow):
 
     @Slot()
     def export_audio(self) -> None:
-        from reader.ui.export_dialog import ExportDialog  # the first frame does not need it
-
-        text = self.text.toPlainText()
-        if not text.strip():
-            self.status.setText("Nothing to export: type or paste some text first.")
-            return
         if self.voice_bar is not None:
             self._provider, self._voicing = self.voice_bar.provider, self.voice_bar.voicing
-        selection = self.text.selected_text()
-        dialog = ExportDialog(
-            self._player.readings, text, selection, self._provider, self._voicing, parent=self
-        )
-        self.export_dialog = dialog
-        dialog.finished.connect(self._export_closed)
-        dialog.open()
+        text, selection = self.text.toPlainText(), self.text.selected_text()
+        self._exports.open(text, selection, self._provider, self._voicing)
 
-    @Slot()
-    def _export_closed(self) -> None:
-        dialog = self.export_dialog
-        if dialog is None:
-            return
-        if dialog.saved is not None:
-            self.status.setText(f"Saved to {dialog.saved}")
-        self._show_tally()  # a reading may still be playing: its controls stay as they are
-        dialog.deleteLater()
-        self.export_dialog = None
+    @property
+    def export_dialog(self) -> ExportDialog | None:
+        return self._exports.dialog
 
     @Slot()
     def open_settings(self, page: str = "keys") -> None:
@@ -354,10 +371,8 @@ class MainWindow(QMainWindow):
         self.keep_in_tray = settings.close_to_tray and self.tray_shown()
         if self.voice_bar is not None and settings.endpoints != old.endpoints:
             self.voice_bar.set_endpoints(settings.endpoints)
-
-    @Slot(str)
-    def _show_save_failure(self, line: str) -> None:
-        self.status.setText(line)
+        if self.voice_bar is not None and settings.speed != old.speed:
+            self.voice_bar.set_speed(settings.speed)
 
     def add_tray(self, icon: QIcon) -> Tray | None:
         """A tray icon with the reading actions, where the desktop has a tray."""
@@ -376,6 +391,10 @@ class MainWindow(QMainWindow):
         self.raise_()
         self.activateWindow()
 
+    def shut_down(self) -> None:
+        """Stop any reading (the app is ending)."""
+        self._player.stop()
+
     @Slot()
     def quit(self) -> None:
         self.keep_in_tray = False
@@ -387,6 +406,5 @@ class MainWindow(QMainWindow):
             self.hide()
             return
         self._player.stop()
-        if self.export_dialog is not None:
-            self.export_dialog.abandon()  # no partial file left behind by quitting
+        self._exports.abandon()
         super().closeEvent(event)

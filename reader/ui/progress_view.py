@@ -62,8 +62,14 @@ class TimelineBar(QWidget):
         palette = self.palette()
         area = QRectF(self.rect()).adjusted(0.5, 0.5, -0.5, -0.5)
         radius = area.height() / 2
-        painter.setPen(palette.color(QPalette.ColorRole.Mid))
-        painter.setBrush(palette.color(QPalette.ColorRole.Base))
+        # The track drawn from the text colour, faint: visible on light and dark palettes
+        # alike (Mid on Base all but vanishes in a dark one).
+        outline = palette.color(QPalette.ColorRole.Text)
+        outline.setAlphaF(0.6)
+        track = palette.color(QPalette.ColorRole.Text)
+        track.setAlphaF(0.15)
+        painter.setPen(outline)
+        painter.setBrush(track)
         painter.drawRoundedRect(area, radius, radius)
         painter.setPen(Qt.PenStyle.NoPen)
         highlight = palette.color(QPalette.ColorRole.Highlight)

@@ -26,11 +26,27 @@ class ReadingText(QPlainTextEdit):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setAccessibleName("Text to read")
-        self.setPlaceholderText("Paste or type text here, then press Play.")
+        self.setPlaceholderText(
+            "Paste or type text here, then press Play (Ctrl+Space).\n"
+            "Ctrl+Shift+V reads the clipboard; Ctrl+Shift+R the text selected in any "
+            "application."
+        )
         self.setToolTip("The text to read aloud")
         self._spans: Sequence[tuple[int, int]] = ()
         self.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         self.customContextMenuRequested.connect(self._context_menu)
+
+    def replace_text(self, text: str) -> None:
+        """Put `text` in the box. What was there before can be brought back with Ctrl+Z
+        (the clipboard read over someone's typing must not lose it)."""
+        if not self.document().isEmpty() and text != self.toPlainText():
+            cursor = QTextCursor(self.document())
+            cursor.beginEditBlock()
+            cursor.select(QTextCursor.SelectionType.Document)
+            cursor.insertText(text)
+            cursor.endEditBlock()
+        elif text != self.toPlainText():
+            self.setPlainText(text)
 
     def set_sentences(self, spans: Sequence[tuple[int, int]]) -> None:
         """The (start, end) character offsets of the reading's sentences."""
@@ -60,14 +76,20 @@ class ReadingText(QPlainTextEdit):
         self.setTextCursor(view)
         self.ensureCursorVisible()
 
+    def clear_highlight(self) -> None:
+        self.setExtraSelections([])
+
     def selected_text(self) -> str:
         # Qt marks paragraph ends in a selection with U+2029.
         return self.textCursor().selectedText().replace("\u2029", "\n")
 
     def mouseReleaseEvent(self, event: QMouseEvent) -> None:
+        point = event.position().toPoint()
         if event.button() == Qt.MouseButton.LeftButton and self.isReadOnly() and self._spans:
-            position = self.cursorForPosition(event.position().toPoint()).position()
-            sentence = self.sentence_at(position)
+            cursor = self.cursorForPosition(point)
+            if point.y() > self.cursorRect(cursor).bottom():
+                return  # the empty space below the text: no sentence is there
+            sentence = self.sentence_at(cursor.position())
             if sentence is not None:
                 self.sentence_clicked.emit(sentence)
                 return
@@ -84,5 +106,6 @@ class ReadingText(QPlainTextEdit):
             menu.addAction(read_here)
         else:
             menu.insertAction(first, read_here)
+            menu.insertSeparator(first)
         menu.exec(self.viewport().mapToGlobal(point))
         menu.deleteLater()

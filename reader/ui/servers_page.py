@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import ipaddress
 import re
 from typing import Any
+from urllib.parse import urlsplit
 
-from PySide6.QtCore import Slot
+from PySide6.QtCore import Signal, Slot
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -46,8 +48,14 @@ class ServersPage(QWidget):
     """The list of saved servers and a form to add, change, remove or test one.
 
     A key typed here goes to the OS keyring, scoped to that server's host; it is only
-    saved once the person confirms they trust that host with it.
+    saved once the person confirms they trust that host with it. "Save server" saves at
+    once (no OK needed): `endpoints_saved` carries the list to keep.
+
+    Signals:
+        endpoints_saved(object): the tuple of Endpoints after a save or a removal.
     """
+
+    endpoints_saved = Signal(object)
 
     def __init__(
         self,
@@ -58,10 +66,14 @@ class ServersPage(QWidget):
     ) -> None:
         super().__init__(parent)
         self._endpoints = list(endpoints)
+        self._refocus = False
+        self.key_saved = False  # a server's key went to the keyring here
         self._store = store
         self._redactor = redactor
         self.list = QListWidget()
         self.list.setAccessibleName("Saved servers")
+        # As tall as its rows ask (the form below must not scroll away on a small screen).
+        self.list.setSizeAdjustPolicy(QListWidget.SizeAdjustPolicy.AdjustToContents)
         self.name = QLineEdit()
         self.name.setAccessibleName("Server name")
         self.name.setPlaceholderText("Kokoro at home")
@@ -75,12 +87,15 @@ class ServersPage(QWidget):
         self.key = QLineEdit()
         self.key.setAccessibleName("Key for this server")
         self.key.setEchoMode(QLineEdit.EchoMode.Password)
-        self.key.setPlaceholderText("leave empty if the server needs none")
+        self.key.setPlaceholderText(_NO_KEY)
+        # The tick and the notes below keep their place whether shown or not, so the
+        # fields never move under the mouse while a URL or key is typed.
         self.trust = QCheckBox("")
         self.trust.setAccessibleName("Trust this host with the key")
         self.transport = QLabel("")
         self.transport.setAccessibleName("Connection security")
         self.transport.setWordWrap(True)
+        self.transport.setMinimumHeight(self.transport.fontMetrics().lineSpacing() * 2)
         form = QFormLayout()
         form.addRow("Name", self.name)
         form.addRow("Kind", self.kind)
@@ -98,6 +113,7 @@ class ServersPage(QWidget):
         self.status = QLabel("")
         self.status.setAccessibleName("Server status")
         self.status.setWordWrap(True)
+        self.status.setMinimumHeight(self.status.fontMetrics().lineSpacing() * 2)
         buttons = QHBoxLayout()
         for button in (self.save_button, self.test_button, self.remove_button):
             buttons.addWidget(button)
@@ -138,16 +154,29 @@ class ServersPage(QWidget):
         self.base_url.setText(endpoint.base_url if endpoint else "")
         self.kind.setCurrentIndex(max(0, self.kind.findData(endpoint.provider if endpoint else "")))
         self.key.clear()
+        self.trust.setChecked(False)  # trust is given per host, anew
+        self.key.setPlaceholderText(_NO_KEY)
         self.remove_button.setEnabled(endpoint is not None)
+        store = self._store
+        if endpoint is not None and store is not None:
+            kind, url = endpoint.provider, endpoint.base_url
+
+            def look() -> bool:
+                return store.get(kind, url) is not None
+
+            self._background.run(f"key of {url}", look, "Looking up the server's key")
 
     @Slot()
     def _url_changed(self) -> None:
+        # Quiet while the address is being typed: it is checked when saved or tested.
         url = self.base_url.text().strip()
-        host = host_of(url) if url else ""
+        host = _host_or_nothing(url)
         self.trust.setText(f"I trust {host or 'this server'} with this key")
-        self.trust.setVisible(bool(self.key.text()))
-        if not url:
+        self.trust.setEnabled(bool(self.key.text()))
+        if not host:
             self.transport.setText("")
+        elif is_unencrypted(url) and _loopback(url):
+            self.transport.setText("Unencrypted (plain http), but it stays on this computer.")
         elif is_unencrypted(url):
             self.transport.setText(
                 "Unencrypted (plain http): text and key travel in the clear on your network."
@@ -186,6 +215,7 @@ class ServersPage(QWidget):
             row = len(self._endpoints) - 1
         self._fill()
         self.list.setCurrentRow(row)
+        self.endpoints_saved.emit(self.endpoints)
         store = self._store
         if key and store is not None:
             self._background.run(
@@ -194,7 +224,7 @@ class ServersPage(QWidget):
         elif key:
             self.status.setText("The server is saved, but not its key: no keyring is open.")
         else:
-            self.status.setText("Saved. Press OK to keep it.")
+            self.status.setText(f"Saved {name or host_of(url)}.")
 
     @Slot()
     def remove(self) -> None:
@@ -202,7 +232,8 @@ class ServersPage(QWidget):
         if 0 <= row < len(self._endpoints):
             del self._endpoints[row]
             self._fill()
-            self.status.setText("Removed. Press OK to keep the change.")
+            self.endpoints_saved.emit(self.endpoints)
+            self.status.setText("Removed.")
 
     @Slot()
     def test_connection(self) -> None:
@@ -218,6 +249,7 @@ class ServersPage(QWidget):
             else self._store
         )
         self.status.setText(f"Connecting to {host_of(url)}…")
+        self._refocus = self.test_button.hasFocus()  # disabled, it hands focus on
         self.test_button.setEnabled(False)
 
         def probe() -> str:
@@ -238,13 +270,42 @@ class ServersPage(QWidget):
     def _on_finished(self, tag: str, result: Any, error: ReaderError | None) -> None:
         if tag == "test":
             self.test_button.setEnabled(True)
+            if self._refocus:
+                self.test_button.setFocus()
+        if tag.startswith("key of "):
+            url = tag.removeprefix("key of ")
+            if error is None and result and url == self.base_url.text().strip():
+                self.key.setPlaceholderText("a key is saved; type one to replace it")
+            return
         if error is not None:
             self.status.setText(str(error))
         elif tag == "test":
             self.status.setText(str(result))
         elif tag == "save the key":
+            self.key_saved = True
             self.key.clear()
-            self.status.setText("Saved; the key is in the OS keyring. Press OK to keep the server.")
+            self.key.setPlaceholderText("a key is saved; type one to replace it")
+            self.status.setText("Saved; the key is in the OS keyring.")
+
+
+_NO_KEY = "leave empty if the server needs none"
+
+
+def _host_or_nothing(url: str) -> str:
+    try:
+        return host_of(url) if url else ""
+    except UsageError:
+        return ""
+
+
+def _loopback(url: str) -> bool:
+    host = (urlsplit(url).hostname or "").lower()
+    if host == "localhost" or host.endswith(".localhost"):
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
 
 
 def connected(host: str, models: int, voices: int | None) -> str:

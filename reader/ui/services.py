@@ -16,7 +16,7 @@ from reader.errors import ReaderError
 from reader.keys.redact import Redactor
 from reader.keys.store import KeyStore
 from reader.providers.registry import Registry
-from reader.settings import Settings, SettingsFile
+from reader.settings import Endpoint, Settings, SettingsFile
 from reader.ui.player import Player
 
 if TYPE_CHECKING:
@@ -34,10 +34,14 @@ class Services(QObject):
     Signals:
         settings_changed(object, object): the Settings now in force, and the ones before.
         save_failed(str): a line saying why the settings could not be saved.
+        keys_changed(): a key was set or removed in the dialog (it is in the keyring
+            already, whether the dialog ends with OK or Cancel): providers made with the
+            old one must be made again.
     """
 
     settings_changed = Signal(object, object)
     save_failed = Signal(str)
+    keys_changed = Signal()
 
     def __init__(
         self,
@@ -64,11 +68,15 @@ class Services(QObject):
         self.shortcut_status: Callable[[], str] = lambda: ""
         self.shortcut_configure: Callable[[], Callable[[], object] | None] = lambda: None
 
-    def open_settings(self, parent: QWidget, page: str) -> None:
+    def open_settings(
+        self, parent: QWidget, page: str, key_place: tuple[str, str | None] | None = None
+    ) -> None:
+        """Open the dialog at `page`; on the Keys page with `key_place`'s row (provider id,
+        server address) selected, the key a rejection was about."""
         from reader.ui.settings_dialog import SettingsDialog  # not needed for the first frame
 
         if self.dialog is not None:
-            self.dialog.show_page(page)
+            self.dialog.show_page(page, key_place)
             self.dialog.raise_()
             return
         dialog = SettingsDialog(
@@ -82,8 +90,10 @@ class Services(QObject):
             parent,
             self.shortcut_status(),
             self.shortcut_configure(),
+            key_place,
         )
         dialog.accepted.connect(self._accepted)
+        dialog.servers.endpoints_saved.connect(self._endpoints_saved)
         dialog.finished.connect(self._closed)
         self.dialog = dialog
         dialog.open()
@@ -91,13 +101,20 @@ class Services(QObject):
     @Slot()
     def _accepted(self) -> None:
         if self.dialog is not None:
-            self.apply(self.dialog.settings())
+            self.apply(self.dialog.settings(self.settings))
+
+    @Slot(object)
+    def _endpoints_saved(self, endpoints: tuple[Endpoint, ...]) -> None:
+        """ "Save server" keeps the server at once (the voice bar lists it), OK or not."""
+        self.apply(dataclasses.replace(self.settings, endpoints=endpoints))
 
     @Slot()
     def _closed(self) -> None:
-        if self.dialog is not None:
-            self.dialog.deleteLater()
-        self.dialog = None
+        dialog, self.dialog = self.dialog, None
+        if dialog is not None:
+            dialog.deleteLater()
+            if dialog.keys_changed:
+                self.keys_changed.emit()
 
     def apply(self, settings: Settings) -> None:
         """Make `settings` the ones in force, and save them."""
@@ -115,6 +132,23 @@ class Services(QObject):
             self.settings, favourite_voices=favourites, recent_voices=recent
         )
         self.save()
+
+    def remember_choice(
+        self, provider: str, base_url: str | None, model: str, voice: str, speed: float
+    ) -> None:
+        """The toolbar's choice of who reads: written through to the file at once, so it is
+        the one in force at the next start."""
+        chosen = dataclasses.replace(
+            self.settings,
+            provider=provider,
+            base_url=base_url or "",
+            model=model,
+            voice=voice,
+            speed=speed,
+        )
+        if chosen != self.settings:  # (the readings take these from the toolbar itself)
+            self.settings = chosen
+            self.save()
 
     def save(self) -> None:
         if self._file is None:

@@ -14,10 +14,11 @@ from PySide6.QtWidgets import (
     QDialogButtonBox,
     QDoubleSpinBox,
     QFormLayout,
+    QFrame,
     QHBoxLayout,
     QLabel,
-    QLineEdit,
     QPushButton,
+    QScrollArea,
     QSpinBox,
     QTabWidget,
     QVBoxLayout,
@@ -32,6 +33,7 @@ from reader.reading.cache import AudioCache
 from reader.settings import Settings
 from reader.ui.background import Background
 from reader.ui.keys_page import KeysPage
+from reader.ui.screen_fit import fit_to_screen
 from reader.ui.servers_page import ServersPage
 from reader.ui.shortcuts_page import ShortcutsPage
 from reader.ui.voices_page import VoicesPage
@@ -64,27 +66,36 @@ class SettingsDialog(QDialog):
         parent: QWidget | None = None,
         shortcut_status: str = "",
         configure_shortcuts: Callable[[], object] | None = None,
+        key_place: tuple[str, str | None] | None = None,
     ) -> None:
         super().__init__(parent)
         self.setWindowTitle("Reader settings")
         self.setAccessibleName("Settings")
-        self.resize(620, 480)
+        fit_to_screen(self, 620, 480)
         self._settings = settings
         self._cache = cache
         self.tabs = QTabWidget()
         self.tabs.setAccessibleName("Settings pages")
-        self.keys = KeysPage(store, settings.endpoints)
+        names = {info.id: info.display_name for info in registry.infos()}
+        names["openai"] = "OpenAI (speech and chat audio)"
+        self.keys = KeysPage(store, settings.endpoints, names=names)
         self.servers = ServersPage(settings.endpoints, store, redactor)
+        self.servers.endpoints_saved.connect(self.keys.set_endpoints)
         self.tabs.addTab(self.keys, "&Keys")
-        self.tabs.addTab(self.servers, "&Servers")
-        self.tabs.addTab(self._reading_page(settings, registry), "&Reading")
+        # The tallest page scrolls on a small screen rather than push OK off it.
+        servers_view = QScrollArea()
+        servers_view.setWidget(self.servers)
+        servers_view.setWidgetResizable(True)
+        servers_view.setFrameShape(QFrame.Shape.NoFrame)
+        self.tabs.addTab(servers_view, "&Servers")
+        self.tabs.addTab(self._reading_page(settings), "&Reading")
         self.voices = VoicesPage(registry.voice_store())
         self.tabs.addTab(self.voices, "&Voices")
         self.tabs.addTab(self._audio_page(settings), "&Audio")
         self.tabs.addTab(self._window_page(settings), "&Window")
         self.shortcuts = ShortcutsPage(settings, shortcut_status, configure_shortcuts)
         self.tabs.addTab(self.shortcuts, "Sh&ortcuts")
-        self.show_page(page)
+        self.show_page(page, key_place)
         buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
         )
@@ -98,20 +109,24 @@ class SettingsDialog(QDialog):
         self._background.run("devices", devices, "Listing the audio devices")
         self._background.run("cache size", cache.size, "Measuring the cache")
 
-    def show_page(self, page: str) -> None:
+    def show_page(self, page: str, key_place: tuple[str, str | None] | None = None) -> None:
         self.tabs.setCurrentIndex(PAGES.index(page) if page in PAGES else 0)
+        if key_place is not None:
+            self.keys.select(*key_place)
 
-    def _reading_page(self, settings: Settings, registry: Registry) -> QWidget:
-        self.provider = QComboBox()
-        self.provider.setAccessibleName("Default provider")
-        self.provider.addItem("Offline, or the first with a key", "")
-        for info in registry.infos():
-            if not info.needs_base_url:
-                self.provider.addItem(info.display_name, info.id)
-        self.provider.setCurrentIndex(max(0, self.provider.findData(settings.provider)))
-        self.voice = QLineEdit(settings.voice)
-        self.voice.setAccessibleName("Default voice")
-        self.voice.setPlaceholderText("the provider's default")
+    @property
+    def keys_changed(self) -> bool:
+        """Whether a key was set or removed (on the Keys or the Servers page)."""
+        return self.keys.changed or self.servers.key_saved
+
+    def _reading_page(self, settings: Settings) -> QWidget:
+        # Who reads (provider or server, model, voice) is chosen in the window's toolbar,
+        # which remembers it; one place to choose, so the two can never disagree.
+        chosen_there = QLabel(
+            "The provider, model and voice are chosen in the window's toolbar; "
+            "Reader remembers them."
+        )
+        chosen_there.setWordWrap(True)
         self.speed = QDoubleSpinBox()
         self.speed.setRange(0.25, 4.0)
         self.speed.setSingleStep(0.05)
@@ -126,8 +141,7 @@ class SettingsDialog(QDialog):
         self.markdown.setChecked(settings.markdown)
         page = QWidget()
         form = QFormLayout(page)
-        form.addRow("Provider", self.provider)
-        form.addRow("Voice", self.voice)
+        form.addRow(chosen_there)
         form.addRow("Speed", self.speed)
         form.addRow("Pause between sentences", self.sentence_pause)
         form.addRow("Pause between paragraphs", self.paragraph_pause)
@@ -167,12 +181,11 @@ class SettingsDialog(QDialog):
         form.addRow("", self.close_to_tray)
         return page
 
-    def settings(self) -> Settings:
-        """The edited settings (what OK keeps)."""
+    def settings(self, current: Settings | None = None) -> Settings:
+        """The edited settings (what OK keeps), over `current` (those in force now: the
+        toolbar and "Save server" may have changed some since the dialog opened)."""
         return dataclasses.replace(
-            self._settings,
-            provider=str(self.provider.currentData()),
-            voice=self.voice.text().strip(),
+            current or self._settings,
             speed=round(self.speed.value(), 2),
             sentence_pause_ms=self.sentence_pause.value(),
             paragraph_pause_ms=self.paragraph_pause.value(),

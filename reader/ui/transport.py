@@ -46,11 +46,21 @@ class Transport(QWidget):
         ):
             layout.addWidget(widget)
         layout.addStretch(1)
+        self._state = "stopped"
+        self._has_text = False
         self.show_state("stopped")
+
+    def set_has_text(self, has_text: bool) -> None:
+        """Whether the box holds words: with none, Play has nothing to do and is greyed."""
+        self._has_text = has_text
+        self.show_state(self._state)
 
     def show_state(self, state: str) -> None:
         """A reading's State value ("playing", "paused", "finished"…)."""
+        self._state = state
         active = state in ACTIVE_STATES
+        self._actions.play.setEnabled(active or self._has_text)
+        self.play_button.setEnabled(active or self._has_text)
         # While the text is prepared there is nothing to pause or skip yet: the button
         # cancels (MainWindow._play_or_pause).
         preparing = state == "preparing"

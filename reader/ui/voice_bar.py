@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import dataclasses
 import logging
+from collections.abc import Callable
 
-from PySide6.QtCore import Signal, Slot
+from PySide6.QtCore import QTimer, Signal, Slot
+from PySide6.QtGui import QResizeEvent
 from PySide6.QtWidgets import QComboBox, QDoubleSpinBox, QLineEdit, QToolBar, QWidget
 
 from reader.errors import ReaderError
@@ -19,6 +21,8 @@ from reader.ui.voices import VoiceButton, VoiceListLoader
 
 log = logging.getLogger(__name__)
 
+_ANY_WIDTH = 16_777_215  # Qt's QWIDGETSIZE_MAX: no maximum
+
 
 class VoiceBar(QToolBar):
     """Keeps the chosen provider and `Voicing`; lists voices without blocking the window.
@@ -31,11 +35,13 @@ class VoiceBar(QToolBar):
             voices).
         preview_requested(object, object): play a sample with this Provider and Voicing.
         marks_changed(): the favourite or recent voices changed.
+        choice_changed(): the provider, model, voice or speed in use changed (to save).
     """
 
     problem = Signal(object)
     preview_requested = Signal(object, object)
     marks_changed = Signal()
+    choice_changed = Signal()
 
     def __init__(
         self,
@@ -57,18 +63,23 @@ class VoiceBar(QToolBar):
         self.voicing = voicing
         self._choices: list[tuple[str, str | None]] = []  # (provider id, base URL)
         self._wanted = ""  # the provider key whose voices are awaited
+        self._remaking = ""  # the provider key made again with a changed key (choice kept)
+        self._when_made: list[Callable[[], None]] = []  # waiting for that provider
         self._listed: tuple[list[Voice], list[str]] = ([], [])  # those of `provider`
         self._model_edit: QLineEdit | None = None
 
         self.provider_box = QComboBox()
         self.provider_box.setAccessibleName("Provider")
         self.provider_box.setToolTip("Who reads: a cloud provider, a saved server, or offline")
+        # Wide enough for every name, a saved server's included (not cut, not ambiguous).
+        self.provider_box.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
         self._fill_choices(endpoints)
         self.model_box = QComboBox()
         self.model_box.setAccessibleName("Model")
         self.model_box.setToolTip("The provider's model")
         # A server's model may be typed (one that lists none): what is typed is sent.
         self.model_box.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
+        self.model_box.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
         self.voice_button = VoiceButton()
         self.speed_box = QDoubleSpinBox()
         self.speed_box.setRange(0.25, 4.0)
@@ -110,6 +121,23 @@ class VoiceBar(QToolBar):
         shown = current if current in models or not models else models[0]
         self.model_box.setCurrentText(shown)
         self.voicing = dataclasses.replace(self.voicing, model=shown)
+        self._share_width()
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self._share_width()
+
+    def _share_width(self) -> None:
+        """At narrow widths the provider and model boxes give way (their whole names in
+        the list and the tooltip) before the voice and speed go into the overflow menu."""
+        boxes = (self.provider_box, self.model_box)
+        wanted = [box.sizeHint().width() for box in boxes]
+        others = self.voice_button.width() + self.speed_box.sizeHint().width()
+        room = self.width() - others - 40  # the handle, margins and spacing
+        for box, width in zip(boxes, wanted, strict=True):
+            share = _ANY_WIDTH if sum(wanted) <= room else room * width // max(1, sum(wanted))
+            box.setMaximumWidth(max(box.fontMetrics().horizontalAdvance("M" * 5) + 24, share))
+            box.setToolTip(box.currentText() or box.accessibleName())
 
     def set_endpoints(self, endpoints: tuple[Endpoint, ...]) -> None:
         """The saved servers changed (in settings): list them, keeping the choice."""
@@ -117,6 +145,7 @@ class VoiceBar(QToolBar):
         self._choices = []
         self._fill_choices(endpoints)
         self._select_current()
+        self._share_width()
 
     def _fill_choices(self, endpoints: tuple[Endpoint, ...]) -> None:
         for info in self._registry.infos():
@@ -129,6 +158,44 @@ class VoiceBar(QToolBar):
                         )
             else:
                 self._add_choice(info.display_name, info.id, None)
+
+    @property
+    def base_url(self) -> str | None:
+        """The saved server's address of the provider in use (None: the vendor's own)."""
+        return self._base_url_of(self.provider)
+
+    @property
+    def key_place(self) -> tuple[str, str | None]:
+        """Where the key of the provider in use is saved: (provider id, server address)."""
+        # One OpenAI key serves both of its endpoints (see Registry).
+        provider_id = "openai" if self.provider.id == "openai-chat" else self.provider.id
+        return provider_id, self.base_url
+
+    def refresh_keys(self) -> None:
+        """A key was set or removed in Settings: every provider made so far carries the
+        old one in its headers, so they are dropped and the one in use is made again
+        (off the GUI thread: the keyring may ask to be unlocked), keeping the choice."""
+        self._providers.clear()
+        provider_id, base_url = self.provider.id, self.base_url
+        self._wanted = self._remaking = self._key(provider_id, base_url)
+        self._loader.load(self._wanted, lambda: self._registry.create(provider_id, base_url))
+
+    def when_ready(self, then: Callable[[], None]) -> None:
+        """Run `then` now, or once the provider being made again with a new key is made
+        (or could not be): a reading started meanwhile must not go with the old key."""
+        if self._remaking:
+            self._when_made.append(then)
+        else:
+            then()
+
+    def _made(self) -> None:
+        waiting, self._when_made = self._when_made, []
+        for then in waiting:
+            then()
+
+    def set_speed(self, speed: float) -> None:
+        """The speed set elsewhere (the settings dialog)."""
+        self.speed_box.setValue(speed)
 
     @property
     def marks_key(self) -> str:
@@ -189,16 +256,24 @@ class VoiceBar(QToolBar):
         self._providers[key] = provider
         if key != self._wanted:
             return  # an answer for a provider no longer chosen
+        remade, self._remaking = key == self._remaking, ""
+        # Only a person's switch is a new choice to keep: the first listing (or one after
+        # a key change) keeps the saved choice, even when Reader fell back from it.
+        switched = provider is not self.provider and not remade
         if provider is not self.provider:
             self.provider = provider
-            self.voicing = dataclasses.replace(
-                self.voicing, voice=provider.default_voice(), model=provider.default_model()
-            )
+            if not remade:
+                self.voicing = dataclasses.replace(
+                    self.voicing, voice=provider.default_voice(), model=provider.default_model()
+                )
         self._listed = (voices, models)
         ids = [voice.id for voice in self._voices_offered()]
         if ids and self.voicing.voice not in ids:
             self.voicing = dataclasses.replace(self.voicing, voice=ids[0])
         self._show_listed()
+        if switched:
+            self.choice_changed.emit()
+        self._made()
 
     def _voices_offered(self) -> list[Voice]:
         """The provider's voices; for a server that lists none, OpenAI's standard voices
@@ -226,6 +301,8 @@ class VoiceBar(QToolBar):
     def _on_failed(self, key: str, provider: Provider | None, error: ReaderError) -> None:
         if key != self._wanted:
             return
+        remade, self._remaking = key == self._remaking, ""
+        QTimer.singleShot(0, self._made)  # after the problem is shown
         self.problem.emit(error)
         message = str(error)
         if provider is None:
@@ -240,14 +317,18 @@ class VoiceBar(QToolBar):
                 self._list_voices()
             return
         self._providers[key] = provider
+        switched = provider is not self.provider and not remade
         self.provider = provider
-        self.voicing = dataclasses.replace(
-            self.voicing, voice=provider.default_voice(), model=provider.default_model()
-        )
+        if not remade:
+            self.voicing = dataclasses.replace(
+                self.voicing, voice=provider.default_voice(), model=provider.default_model()
+            )
         self._listed = ([], [])
         self.voice_button.set_failed(message)
         self.voice_button.set_current(self.voicing.voice)
         self._set_models([], self.voicing.model)  # not the last provider's models
+        if switched:
+            self.choice_changed.emit()
 
     @Slot(str)
     def _on_voice(self, voice_id: str) -> None:
@@ -256,10 +337,12 @@ class VoiceBar(QToolBar):
         if voice_id not in self.voice_button.voice_ids():
             self._show_listed()  # a typed name joins the menu, remembered in settings
         self.marks_changed.emit()
+        self.choice_changed.emit()
 
     @Slot(float)
     def _on_speed(self, speed: float) -> None:
         self.voicing = dataclasses.replace(self.voicing, speed=round(speed, 2))
+        self.choice_changed.emit()
 
     @Slot(str)
     def _on_preview(self, voice_id: str) -> None:
@@ -275,9 +358,11 @@ class VoiceBar(QToolBar):
     @Slot(int)
     def _on_model(self, index: int) -> None:
         self.voicing = dataclasses.replace(self.voicing, model=self.model_box.itemText(index))
+        self.choice_changed.emit()
 
     @Slot()
     def _on_model_typed(self) -> None:
         typed = self.model_box.currentText().strip()
         if typed:
             self.voicing = dataclasses.replace(self.voicing, model=typed)
+            self.choice_changed.emit()

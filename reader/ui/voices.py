@@ -6,7 +6,7 @@ import logging
 import threading
 from collections.abc import Callable
 
-from PySide6.QtCore import QObject, Qt, Signal, Slot
+from PySide6.QtCore import QLocale, QObject, Qt, QTimer, Signal, Slot
 from PySide6.QtGui import QAction, QKeyEvent, QMouseEvent
 from PySide6.QtWidgets import (
     QInputDialog,
@@ -22,6 +22,30 @@ from reader.providers.base import Provider, Voice
 from reader.ui.background import emit_from_worker
 
 log = logging.getLogger(__name__)
+
+
+def language_groups(voices: list[Voice]) -> list[tuple[str, list[Voice]]]:
+    """The voices by language (its name in English), languages in alphabetical order, the
+    voices in each by name; one group when they share a language or are few."""
+    named: dict[str, list[Voice]] = {}
+    for voice in voices:
+        named.setdefault(language_name(voice.language), []).append(voice)
+    if len(named) < 2 or len(voices) <= 12:
+        return [("", list(voices))]
+    return [
+        (title, sorted(members, key=lambda voice: voice.name.lower()))
+        for title, members in sorted(named.items(), key=lambda item: item[0].lower())
+    ]
+
+
+def language_name(code: str) -> str:
+    """ "Spanish" for "es-419"; the code itself where Qt knows no name for it."""
+    if not code:
+        return "Other"
+    language = QLocale(code.replace("_", "-")).language()
+    if language in (QLocale.Language.C, QLocale.Language.AnyLanguage):
+        return code
+    return QLocale.languageToString(language)
 
 
 class VoiceListLoader(QObject):
@@ -77,6 +101,12 @@ class _VoiceMenu(QMenu):
         if isinstance(voice, str) and control and event.key() == Qt.Key.Key_D:
             self._owner.toggle_favourite(voice)
             return
+        typed = event.text()
+        if not control and typed.isprintable() and typed.strip():
+            # Letters go to the search field, even after the arrows moved into the list.
+            self._owner.search.setFocus()
+            self._owner.search.insert(typed)
+            return
         super().keyPressEvent(event)
 
     def mouseReleaseEvent(self, event: QMouseEvent) -> None:
@@ -107,9 +137,16 @@ class VoiceButton(QToolButton):
         self.setAccessibleName("Voice")
         self.setToolTip("Choose the voice (Ctrl+Shift+O)")
         self.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
+        # A button's frame (not a label's look), and one width whatever the voice's name,
+        # so the toolbar does not shift as voices change; a longer name ends in "…".
+        self.setAutoRaise(False)
+        self.setFixedWidth(self.fontMetrics().horizontalAdvance("Voice: English (America)") + 32)
         self._menu = _VoiceMenu(self)
         self._menu.setAccessibleName("Voices")
         self._menu.setToolTipsVisible(True)
+        # A long list scrolls under the button instead of spreading over the screen in
+        # columns (141 offline voices would cover it, the last ones out of reach).
+        self._menu.setStyleSheet("QMenu { menu-scrollable: 1; }")
         self.setMenu(self._menu)
         self.search = QLineEdit()
         self.search.setPlaceholderText("Search voices…")
@@ -132,10 +169,11 @@ class VoiceButton(QToolButton):
         self.other_action.triggered.connect(self._ask_other)
         self._voices: list[tuple[Voice, QAction]] = []  # the full list
         self._extras: list[QAction] = []  # section titles and favourite/recent copies
+        self._groups: list[tuple[QAction, list[QAction]]] = []  # language titles, voices
         self._current = ""
         self._favourites: list[str] = []
         self._recent: list[str] = []
-        self._menu.aboutToShow.connect(self.search.setFocus)
+        self._menu.aboutToShow.connect(self._about_to_show)
 
     @property
     def favourites(self) -> list[str]:
@@ -176,10 +214,19 @@ class VoiceButton(QToolButton):
         )
         self._favourites = list(favourites or [])
         self._recent = list(recent or [])
-        for voice in voices:
-            action = self._voice_action(voice)
-            self._menu.addAction(action)
-            self._voices.append((voice, action))
+        groups = language_groups(voices)
+        for title, members in groups:
+            # A heading over a language's several voices; one voice names its language.
+            heading = self._menu.addAction(title) if len(groups) > 1 < len(members) else None
+            actions = []
+            for voice in members:
+                action = self._voice_action(voice)
+                self._menu.addAction(action)
+                self._voices.append((voice, action))
+                actions.append(action)
+            if heading is not None:
+                heading.setEnabled(False)
+                self._groups.append((heading, actions))
         self._menu.removeAction(self.other_action)
         self._menu.addAction(self.other_action)  # last, below every voice
         self.other_action.setVisible(offered)
@@ -204,7 +251,13 @@ class VoiceButton(QToolButton):
             action.setChecked(voice.id == voice_id)
             if voice.id == voice_id:
                 name = voice.name
-        self.setText(f"Voice: {name}" if name else "Voice")
+        for action in self._extras:  # the copies under Favourites and Recent too
+            if action.data() is not None:
+                action.setChecked(action.data() == voice_id)
+        label = f"Voice: {name}" if name else "Voice"
+        room = self.width() - 24
+        self.setText(self.fontMetrics().elidedText(label, Qt.TextElideMode.ElideRight, room))
+        self.setToolTip(f"{label}. Choose the voice (Ctrl+Shift+O)")
 
     def voice_ids(self) -> list[str]:
         return [voice.id for voice, _ in self._voices]
@@ -267,7 +320,7 @@ class VoiceButton(QToolButton):
         if not self._voices:
             return
         by_id = {voice.id: voice for voice, _ in self._voices}
-        first = self._voices[0][1]
+        first = self._groups[0][0] if self._groups else self._voices[0][1]
         sections = (
             ("Favourites", [v for v in self._favourites if v in by_id]),
             ("Recent", [v for v in self._recent if v in by_id and v not in self._favourites]),
@@ -302,8 +355,12 @@ class VoiceButton(QToolButton):
         for action in self._extras:
             self._menu.removeAction(action)
             action.deleteLater()
+        for heading, _ in self._groups:
+            self._menu.removeAction(heading)
+            heading.deleteLater()
         self._voices = []
         self._extras = []
+        self._groups = []
         self.search.clear()
 
     @Slot(str)
@@ -314,6 +371,31 @@ class VoiceButton(QToolButton):
             action.setVisible(all(word in haystack for word in words))
         for action in self._extras:  # sections only when not searching
             action.setVisible(not words)
+        for heading, members in self._groups:
+            heading.setVisible(any(member.isVisible() for member in members))
+        if self._voices:
+            matches = any(action.isVisible() for _, action in self._voices)
+            self._status.setText(f"No voice matches “{text.strip()}”")
+            self._status.setVisible(not matches)
+
+    @Slot()
+    def _about_to_show(self) -> None:
+        """Open with an empty search, and under the button once shown."""
+        self.search.clear()
+        self.search.setFocus()
+        QTimer.singleShot(0, self._anchor)
+
+    @Slot()
+    def _anchor(self) -> None:
+        """A list taller than the screen scrolls (Qt's scroller, set up as it opened), but
+        Qt opens it at the top of the screen: it is moved under the button and made as
+        tall as the room there, its scrolling kept."""
+        menu = self._menu
+        anchor = self.mapToGlobal(self.rect().bottomLeft()).y() + 1
+        area = menu.screen().availableGeometry()
+        room = area.bottom() + 1 - anchor
+        if menu.isVisible() and menu.y() < anchor and room >= 160:
+            menu.setGeometry(menu.x(), anchor, menu.width(), min(menu.height(), room))
 
     @Slot()
     def _on_triggered(self) -> None:

@@ -187,7 +187,11 @@ def test_openai_with_a_key_saved_for_the_host(server, tmp_path) -> None:
             4,
             "Input should be less than 4",
         ),
-        (Failure(404, b'{"error":"voice not found"}'), 4, "does not know that (voice not found)"),
+        (
+            Failure(404, b'{"error":"voice not found"}'),
+            4,
+            "does not know the voice, model or address asked for (voice not found)",
+        ),
         (
             Failure(
                 502, b"<html><body><h1>502 Bad Gateway</h1></body></html>", content_type="text/html"
@@ -215,7 +219,9 @@ def test_404_lists_what_the_server_has(server, tmp_path) -> None:
     result = speak(server, tmp_path / "x.wav")
     assert result.returncode == 4
     line = result.stderr.strip()
-    assert "does not know that (Voice not found: af_nobody)" in line
+    assert (
+        "does not know the voice, model or address asked for (Voice not found: af_nobody)" in line
+    )
     assert "Voices: af_heart, bm_george; models: kokoro, tts-1." in line
 
 
@@ -301,7 +307,10 @@ def test_a_refused_connection_is_retried_then_reported(tmp_path) -> None:
         "Hello.",
     )
     assert result.returncode == 4
-    assert "Cannot connect to The server at 127.0.0.1" in result.stderr
+    assert (
+        f"Cannot connect to the server at {url.split('/')[2]}: nothing answers there"
+        in result.stderr
+    )
 
 
 def test_voices_of_a_kokoro_shaped_server(server) -> None:
@@ -419,3 +428,16 @@ def test_requests_minutes_apart_reuse_one_connection(server) -> None:
         provider.close()
     assert len([r for r in server.requests if r.method == "POST"]) == 2
     assert server.connections == 1
+
+
+def test_speak_uses_the_server_last_chosen_in_the_window(server, tmp_path) -> None:
+    config = tmp_path / "config" / "io.github.reader.Reader"
+    config.mkdir(parents=True)
+    saved = {"provider": "openai-compatible", "base_url": server.url, "voice": "bm_george"}
+    (config / "settings.json").write_text(json.dumps(saved))
+    out = tmp_path / "out.wav"
+    env = {"XDG_CONFIG_HOME": str(tmp_path / "config")}
+    result = reader("speak", "--no-play", "-o", str(out), "Hello there.", env=env)
+    assert result.returncode == 0, result.stderr
+    posts = [r.body for r in server.requests if r.method == "POST"]
+    assert posts and posts[-1]["voice"] == "bm_george"

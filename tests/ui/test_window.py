@@ -267,3 +267,18 @@ def test_a_second_start_hands_its_request_to_the_running_window(sink, display, t
         first.terminate()
         first.wait(10)
         log.close()
+
+
+def test_text_replaced_by_the_clipboard_comes_back_with_ctrl_z(qtbot, window) -> None:
+    typed = "My own notes, typed by hand."
+    window.text.setFocus()
+    qtbot.keyClicks(window.text, typed)
+    QGuiApplication.clipboard().setText("The clipboard's text, read aloud.")
+    with qtbot.waitSignal(window._player.state_changed, check_params_cb=lambda s: s == "playing"):
+        window.clipboard_action.trigger()
+    assert window.text.toPlainText() == "The clipboard's text, read aloud."
+    with qtbot.waitSignal(window._player.finished, timeout=5000):
+        window.stop_button.click()
+    window.text.setFocus()
+    qtbot.keyClick(window.text, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    assert window.text.toPlainText() == typed
