@@ -111,7 +111,7 @@ def test_provider_model_voice_and_speed_survive_a_restart(qtbot, server, tmp_pat
     try:
         window = start(qtbot, settings_file, registry)
         bar = window.voice_bar
-        assert bar is not None and bar.provider.id == "offline"
+        assert bar is not None and bar.provider.id == registry.default_id()
         kokoro = next(
             i for i in range(bar.provider_box.count()) if "Kokoro" in bar.provider_box.itemText(i)
         )
@@ -213,7 +213,7 @@ def test_a_saved_choice_that_cannot_start_is_kept_for_the_next_start(
     try:
         window = start(qtbot, settings_file, registry)
         bar = window.voice_bar
-        assert bar is not None and bar.provider.id == "offline"
+        assert bar is not None and bar.provider.id == registry.default_id()
         assert "Reading with the offline voice instead" in window.status.text()
         qtbot.waitUntil(lambda: bar.voice_button.voice_ids() != [], timeout=5000)
         qtbot.wait(200)
