@@ -49,6 +49,9 @@ class Settings:
     recent_voices: dict[str, list[str]] = field(default_factory=dict)
     output_device: str = ""  # empty: the system's default output
     close_to_tray: bool = False  # closing the window keeps Reader in the tray
+    # Have a screen reader say each sentence as it starts to be heard (off: it would
+    # talk over the voice; the heard sentence is the text box's selection either way).
+    announce_sentences: bool = False
 
 
 class SettingsFile:
@@ -107,6 +110,7 @@ def _settings_from(data: dict[str, Any]) -> Settings:
         ("output_device", str),
         ("markdown", bool),
         ("close_to_tray", bool),
+        ("announce_sentences", bool),
     ):
         value = data.get(name, getattr(defaults, name))
         values[name] = value if isinstance(value, kind) else getattr(defaults, name)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from PySide6.QtCore import Slot
-from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QWidget
+from PySide6.QtWidgets import QFrame, QHBoxLayout, QPushButton, QWidget
 
 from reader.errors import (
     AudioOutputError,
@@ -14,6 +14,7 @@ from reader.errors import (
     ProviderError,
     ReaderError,
 )
+from reader.ui.announce import ValueLabel, announce
 
 # What fixes each kind of problem: the banner's button text and where it leads.
 FIX_SETTINGS_KEYS = "Open settings"
@@ -43,9 +44,8 @@ class Banner(QFrame):
         self.setFrameShape(QFrame.Shape.StyledPanel)
         self.setAccessibleName("Problem")
         self.setAutoFillBackground(True)
-        self.message = QLabel("")
+        self.message = ValueLabel("Problem")
         self.message.setWordWrap(True)
-        self.message.setAccessibleName("Problem message")
         self.fix_button = QPushButton("")
         self.fix_button.setAccessibleName("Fix the problem")
         self.close_button = QPushButton("Dismiss")
@@ -64,6 +64,7 @@ class Banner(QFrame):
         self, message: str, fix_label: str | None = None, fix: Callable[[], None] | None = None
     ) -> None:
         self.message.setText(message)
+        announce(self.message, message, assertive=True)
         self._fix = fix
         self.fix_button.setText(fix_label or "")
         self.fix_button.setAccessibleName(fix_label or "Fix the problem")

@@ -13,7 +13,6 @@ from PySide6.QtGui import (
 )
 from PySide6.QtWidgets import (
     QHBoxLayout,
-    QLabel,
     QMainWindow,
     QVBoxLayout,
     QWidget,
@@ -26,8 +25,10 @@ from reader.reading.engine import Reading
 from reader.reading.events import Progress, State, Voicing
 from reader.settings import Settings
 from reader.ui.actions import WindowActions, make_action
+from reader.ui.announce import ValueLabel, announce
 from reader.ui.banner import FIX_DEVICE, FIX_RETRY, FIX_SETTINGS_KEYS, FIX_VOICE, Banner, fix_for
 from reader.ui.clipboard import system_text
+from reader.ui.focus import chain_tabs
 from reader.ui.player import PREPARING, Player
 from reader.ui.progress_view import ProgressView
 from reader.ui.reading_text import ReadingText
@@ -119,10 +120,9 @@ class MainWindow(QMainWindow):
 
         self.progress = ProgressView()
         self.progress.position_clicked.connect(self._seek_to_position)
-        self.status = QLabel("Ready")
-        self.status.setAccessibleName("Status")
-        self.tally = QLabel("")
-        self.tally.setAccessibleName("Characters sent this session")
+        self.progress.sentence_requested.connect(self._on_sentence_clicked)
+        self.status = ValueLabel("Status", "Ready", announced=True)
+        self.tally = ValueLabel("Characters sent this session")
         self.banner = Banner()
 
         status_row = QHBoxLayout()
@@ -150,6 +150,7 @@ class MainWindow(QMainWindow):
             )
             self._reading_menu.addSeparator()
             self._reading_menu.addAction(self.voice_action)
+        self._order_tabs()
 
         player.state_changed.connect(self._on_state)
         player.reading_started.connect(self._on_reading_started)
@@ -158,6 +159,13 @@ class MainWindow(QMainWindow):
         player.retrying.connect(self._on_retrying)
         player.error_occurred.connect(self._on_error)
         player.finished.connect(self._on_finished)
+
+    def _order_tabs(self) -> None:
+        """Tab follows the layout, top to bottom."""
+        toolbar = self.voice_bar.controls() if self.voice_bar is not None else []
+        banner, row = self.banner, self.transport
+        chain = [*toolbar, banner.fix_button, banner.close_button, self.text, *row.buttons()]
+        chain_tabs([*chain, self.progress.timeline])
 
     # -- reading --------------------------------------------------------------------------
 
@@ -243,6 +251,9 @@ class MainWindow(QMainWindow):
         if not self._previewing:
             self._last_heard = index
             self.text.highlight(index)
+            settings = self.services.settings if self.services is not None else None
+            if settings is not None and settings.announce_sentences:
+                announce(self.text, self.text.sentence_text(index))
 
     @Slot(object)
     def _on_progress(self, progress: Progress) -> None:
@@ -284,6 +295,7 @@ class MainWindow(QMainWindow):
     @Slot()
     def _on_finished(self) -> None:
         self._previewing = False
+        self.text.clear_highlight()  # typing must not replace the last sentence heard
         self.text.setReadOnly(False)
         self.transport.show_state("stopped")
         self._show_tally()

@@ -11,7 +11,6 @@ from PySide6.QtWidgets import (
     QComboBox,
     QFormLayout,
     QHBoxLayout,
-    QLabel,
     QLineEdit,
     QListWidget,
     QPushButton,
@@ -25,6 +24,7 @@ from reader.keys.store import SERVICE, KeyStore, account, host_of
 from reader.keys.transport import check_transport, is_unencrypted
 from reader.providers.registry import Registry
 from reader.settings import Endpoint
+from reader.ui.announce import ValueLabel
 from reader.ui.background import Background
 
 KINDS = (("openai-compatible", "OpenAI-compatible"), ("azure", "Azure OpenAI"))
@@ -77,8 +77,7 @@ class ServersPage(QWidget):
         self.key.setPlaceholderText("leave empty if the server needs none")
         self.trust = QCheckBox("")
         self.trust.setAccessibleName("Trust this host with the key")
-        self.transport = QLabel("")
-        self.transport.setAccessibleName("Connection security")
+        self.transport = ValueLabel("Connection security")
         self.transport.setWordWrap(True)
         form = QFormLayout()
         form.addRow("Name", self.name)
@@ -94,8 +93,7 @@ class ServersPage(QWidget):
         self.test_button = QPushButton("Test connection")
         self.test_button.setAccessibleName("Test connection")
         self.test_button.setToolTip("Ask the server for its models and voices")
-        self.status = QLabel("")
-        self.status.setAccessibleName("Server status")
+        self.status = ValueLabel("Server status", announced=True)
         self.status.setWordWrap(True)
         buttons = QHBoxLayout()
         for button in (self.save_button, self.test_button, self.remove_button):

@@ -6,7 +6,7 @@ import dataclasses
 import logging
 
 from PySide6.QtCore import Signal, Slot
-from PySide6.QtWidgets import QComboBox, QDoubleSpinBox, QToolBar, QWidget
+from PySide6.QtWidgets import QComboBox, QDoubleSpinBox, QLabel, QToolBar, QToolButton, QWidget
 
 from reader.errors import ReaderError
 from reader.keys.store import host_of
@@ -74,10 +74,21 @@ class VoiceBar(QToolBar):
         self.speed_box.setValue(voicing.speed)
         self.speed_box.setAccessibleName("Speed")
         self.speed_box.setToolTip("How fast to read (from the next sentence you start)")
-        self.addWidget(self.provider_box)
-        self.addWidget(self.model_box)
-        self.addWidget(self.voice_button)
-        self.addWidget(self.speed_box)
+        # Visible labels tied to their controls: a screen reader names a combo box by the
+        # label it is labelled by (Qt on Linux gives a combo box its value as its name),
+        # and Alt with the underlined letter goes to the control.
+        labels = ("&Provider", "&Model", None, "&Speed")
+        for label, control in zip(labels, self.controls(), strict=True):
+            if label is not None:
+                tag = QLabel(label)
+                tag.setBuddy(control)
+                tag.setContentsMargins(6, 0, 2, 0)
+                self.addWidget(tag)
+            self.addWidget(control)
+        # Qt's overflow button (shown when the bar is too narrow) has no name of its own.
+        extension = self.findChild(QToolButton, "qt_toolbar_ext_button")
+        if extension is not None:
+            extension.setAccessibleName("More voice controls")
 
         self._loader = VoiceListLoader(self)
         self._loader.loaded.connect(self._on_loaded)
@@ -90,6 +101,10 @@ class VoiceBar(QToolBar):
         self._select_current()
         self.provider_box.activated.connect(self._on_provider)
         self._list_voices()
+
+    def controls(self) -> list[QWidget]:
+        """The bar's controls, left to right, as Tab visits them."""
+        return [self.provider_box, self.model_box, self.voice_button, self.speed_box]
 
     def set_endpoints(self, endpoints: tuple[Endpoint, ...]) -> None:
         """The saved servers changed (in settings): list them, keeping the choice."""
