@@ -10,6 +10,10 @@ from __future__ import annotations
 from PySide6.QtGui import QAccessible, QAccessibleAnnouncementEvent
 from PySide6.QtWidgets import QLabel, QWidget
 
+# A status must stand this long to be announced: Play passes through "Preparing the
+# text…" and "Starting…" in a moment, and only "Reading" is worth saying.
+SETTLE_MS = 300
+
 
 def announce(widget: QWidget, message: str, *, assertive: bool = False) -> None:
     """Have a screen reader say `message`, if one is listening."""

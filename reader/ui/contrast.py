@@ -39,8 +39,25 @@ def distinct(color: QColor, against: QColor, ratio: float) -> QColor:
     best = QColor(color)
     for step in range(1, 101):
         shade = lightness * (1 - step / 100) if darken else lightness + (1 - lightness) * step / 100
-        candidate = QColor.fromHslF(max(hue, 0.0), saturation, shade, alpha)
+        candidate = QColor(QColor.fromHslF(max(hue, 0.0), saturation, shade, 1.0).rgb())
+        candidate.setAlphaF(alpha)
         best = candidate
         if contrast(candidate, against) >= ratio:
             break
     return best
+
+
+def stepped(color: QColor, against: QColor, ratio: float, darker: bool) -> QColor:
+    """`color`'s hue at the lightness nearest `against`'s, on the `darker` (or lighter)
+    side of it, that still has `ratio` contrast with `against`: the least change that is
+    enough, leaving room for a further step (the timeline's heard part beyond its ready
+    part). Black or white if nothing on that side is enough."""
+    hue, saturation = max(color.hslHueF(), 0.0), color.hslSaturationF()
+    start = against.lightnessF()
+    for step in range(201):
+        shade = start * (1 - step / 200) if darker else start + (1 - start) * step / 200
+        # Measured as painted: in whole 8-bit channels.
+        candidate = QColor(QColor.fromHslF(hue, saturation, shade, 1.0).rgb())
+        if contrast(candidate, against) >= ratio:
+            return candidate
+    return QColor.fromHslF(hue, saturation, 0.0 if darker else 1.0, 1.0)

@@ -8,7 +8,7 @@ from PySide6.QtWidgets import QAbstractSlider, QHBoxLayout, QSizePolicy, QSlider
 
 from reader.reading.events import Progress
 from reader.ui.announce import ValueLabel
-from reader.ui.contrast import SHAPE_RATIO, contrast, distinct
+from reader.ui.contrast import SHAPE_RATIO, luminance, stepped
 
 
 def clock(seconds: float) -> str:
@@ -63,10 +63,9 @@ class TimelineBar(QSlider):
         palette = self.palette()
         empty = palette.color(QPalette.ColorRole.Base)
         highlight = palette.color(QPalette.ColorRole.Highlight)
-        synthesized = distinct(highlight, empty, SHAPE_RATIO)
-        heard = distinct(highlight, synthesized, SHAPE_RATIO)
-        if contrast(heard, empty) < SHAPE_RATIO:  # went the wrong way for this palette
-            heard = distinct(synthesized, empty, contrast(synthesized, empty) * SHAPE_RATIO)
+        darker = luminance(empty) > 0.18  # light palettes fill darker, dark ones lighter
+        synthesized = stepped(highlight, empty, SHAPE_RATIO, darker)
+        heard = stepped(highlight, synthesized, SHAPE_RATIO, darker)
         return empty, synthesized, heard
 
     def show_progress(self, progress: Progress) -> None:

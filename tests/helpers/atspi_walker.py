@@ -6,8 +6,8 @@ and gir1.2-atspi-2.0), never imported by the tests:
     python3 atspi_walker.py tree             the app's windows as JSON
     python3 atspi_walker.py focus            the focused object as JSON
     python3 atspi_walker.py listen SECONDS   events as JSON lines, until SECONDS pass
-    python3 atspi_walker.py tabs N [backtab] press Tab (or Shift+Tab) N times, the focused
-                                             object after each
+    python3 atspi_walker.py press KEY...     press each key (xdotool's names), and say what
+                                             gained focus after each
 """
 
 from __future__ import annotations
@@ -49,6 +49,9 @@ def describe(node: Atspi.Accessible) -> dict[str, object]:
     found["interfaces"] = list(interfaces)
     if "Text" in interfaces:
         found["text"] = text_of(node)
+        if Atspi.Text.get_n_selections(node) > 0:
+            selected = Atspi.Text.get_selection(node, 0)
+            found["selection"] = [selected.start_offset, selected.end_offset]
     if "Value" in interfaces:
         found["value"] = [
             Atspi.Value.get_minimum_value(node),
@@ -141,9 +144,10 @@ def listen(seconds: float) -> None:
     Atspi.event_main()
 
 
-def tabs(count: int, key: str) -> list[dict[str, object] | None]:
-    """Press `key` `count` times (through XTest, as a keyboard does) and follow the focus
-    as a screen reader does: by the focus events the application sends."""
+def press(keys: list[str]) -> list[dict[str, object] | None]:
+    """Press each of `keys` in turn (through XTest, as a keyboard does) and follow the focus
+    as a screen reader does, by the focus events the application sends: after each key,
+    the object that gained focus last (None if none did)."""
     app()  # the application is on the bus before the first key
     gained: list[Atspi.Accessible] = []
 
@@ -154,7 +158,7 @@ def tabs(count: int, key: str) -> list[dict[str, object] | None]:
     listener = Atspi.EventListener.new(on_focus)
     listener.register("object:state-changed:focused")
     out: list[dict[str, object] | None] = []
-    for _ in range(count):
+    for key in keys:
         gained.clear()
         subprocess.run(["xdotool", "key", key], check=True)
         GLib.timeout_add(300, lambda: Atspi.event_quit() or False)
@@ -172,9 +176,8 @@ def main() -> None:
         print(json.dumps(focused(app())))
     elif command == "listen":
         listen(float(sys.argv[2]))
-    elif command == "tabs":
-        key = "shift+Tab" if len(sys.argv) > 3 and sys.argv[3] == "backtab" else "Tab"
-        print(json.dumps(tabs(int(sys.argv[2]), key)))
+    elif command == "press":
+        print(json.dumps(press(sys.argv[2:])))
     else:
         raise SystemExit(__doc__)
 
