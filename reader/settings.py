@@ -71,6 +71,9 @@ class Settings:
     # Action id (SHORTCUT_ACTIONS) to its key in Qt's portable text; "" for none.
     shortcuts: dict[str, str] = field(default_factory=default_shortcuts)
     base_url: str = ""  # the saved server of `provider`, where it needs one
+    # Have a screen reader say each sentence as it starts to be heard (off: it would
+    # talk over the voice; the heard sentence is the text box's selection either way).
+    announce_sentences: bool = False
 
 
 class SettingsFile:
@@ -131,6 +134,7 @@ def _settings_from(data: dict[str, Any]) -> Settings:
         ("markdown", bool),
         ("close_to_tray", bool),
         ("global_shortcuts", bool),
+        ("announce_sentences", bool),
     ):
         value = data.get(name, getattr(defaults, name))
         values[name] = value if isinstance(value, kind) else getattr(defaults, name)

@@ -6,7 +6,7 @@ import re
 from collections.abc import Callable
 
 from PySide6.QtCore import Qt, Slot
-from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QSizePolicy, QWidget
+from PySide6.QtWidgets import QFrame, QHBoxLayout, QPushButton, QSizePolicy, QWidget
 
 from reader.errors import (
     AudioOutputError,
@@ -15,6 +15,7 @@ from reader.errors import (
     ProviderError,
     ReaderError,
 )
+from reader.ui.announce import ValueLabel, announce
 
 # What fixes each kind of problem: the banner's button text and where it leads.
 FIX_SETTINGS_KEYS = "Open settings"
@@ -50,14 +51,13 @@ class Banner(QFrame):
         self.setFrameShape(QFrame.Shape.StyledPanel)
         self.setAccessibleName("Problem")
         self.setAutoFillBackground(True)
-        self.message = QLabel("")
+        self.message = ValueLabel("Problem")
         self.message.setWordWrap(True)
         # However long the message, it wraps in the width the window has: it asks for none.
         policy = self.message.sizePolicy()
         policy.setHorizontalPolicy(QSizePolicy.Policy.Ignored)
         self.message.setSizePolicy(policy)
         self.message.setTextFormat(Qt.TextFormat.PlainText)
-        self.message.setAccessibleName("Problem message")
         self.fix_button = QPushButton("")
         self.fix_button.setAccessibleName("Fix the problem")
         self.close_button = QPushButton("Dismiss")
@@ -76,8 +76,8 @@ class Banner(QFrame):
         self, message: str, fix_label: str | None = None, fix: Callable[[], None] | None = None
     ) -> None:
         self.message.setText(breakable(message))
-        self.message.setAccessibleDescription(message)
         self.message.setToolTip(message)
+        announce(self.message, message, assertive=True)
         self._fix = fix
         self.fix_button.setText(fix_label or "")
         self.fix_button.setAccessibleName(fix_label or "Fix the problem")

@@ -13,7 +13,6 @@ from PySide6.QtWidgets import (
     QFileDialog,
     QFormLayout,
     QHBoxLayout,
-    QLabel,
     QLineEdit,
     QMessageBox,
     QProgressBar,
@@ -29,6 +28,7 @@ from reader.reading.cost import Estimate
 from reader.reading.events import State, Voicing
 from reader.reading.exporting import Export, check_targets, title_of
 from reader.reading.factory import ReadingFactory
+from reader.ui.announce import ValueLabel
 from reader.ui.background import Background, emit_from_worker
 
 FORMATS = (
@@ -115,16 +115,14 @@ class ExportDialog(QDialog):
         self.subtitles.setAccessibleName("Subtitles")
         for label, extension in SUBTITLES:
             self.subtitles.addItem(label, extension)
-        self.cost = QLabel("")
-        self.cost.setAccessibleName("What the export will synthesize")
+        self.cost = ValueLabel("What the export will synthesize")
         self.cost.setWordWrap(True)
         self.progress = QProgressBar()
         self.progress.setAccessibleName("Export progress")
         self.progress.setRange(0, 1000)
         self.progress.setTextVisible(False)
         self.progress.setVisible(False)
-        self.status = QLabel("")
-        self.status.setAccessibleName("Export status")
+        self.status = ValueLabel("Export status", announced=True)
         self.status.setWordWrap(True)
 
         where = QHBoxLayout()

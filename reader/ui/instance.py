@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import getpass
 import logging
+import os
+from pathlib import Path
 
 from PySide6.QtCore import QObject, Signal, Slot
 from PySide6.QtNetwork import QLocalServer, QLocalSocket
@@ -23,6 +25,12 @@ _TIMEOUT_MS = 1500
 
 
 def instance_name() -> str:
+    """The socket's name: in the session's runtime folder where there is one (private to
+    the user and to this login, so two sessions, or a test bed beside a desktop, each have
+    their own window); else a per-user name in the temporary folder."""
+    runtime = os.environ.get("XDG_RUNTIME_DIR", "")
+    if runtime and Path(runtime).is_dir():
+        return str(Path(runtime) / f"{APP_ID}.instance")
     try:
         user = getpass.getuser()
     except Exception:  # no user name in this environment: one instance per machine

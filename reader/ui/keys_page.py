@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
 from reader.errors import ReaderError
 from reader.keys.store import KEYED_PROVIDERS, ApiKey, KeyStore, host_of
 from reader.settings import Endpoint
+from reader.ui.announce import ValueLabel
 from reader.ui.background import Background
 
 _Place = tuple[str, str | None]  # provider id, base URL (None: the vendor's own server)
@@ -59,6 +60,8 @@ class KeysPage(QWidget):
         self._places: list[_Place] = []
         self.table = QTableWidget(0, 3)
         self.table.setAccessibleName("API keys")
+        # Tab leaves the table for its buttons; the arrow keys move between rows.
+        self.table.setTabKeyNavigation(False)
         self.table.setHorizontalHeaderLabels(["Provider", "Server", "Key"])
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
@@ -74,8 +77,7 @@ class KeysPage(QWidget):
         self.remove_button = QPushButton("Remove key")
         self.remove_button.setAccessibleName("Remove the selected provider's key")
         self.remove_button.setToolTip("Delete the key from the OS keyring")
-        self.status = QLabel("")
-        self.status.setAccessibleName("Keys status")
+        self.status = ValueLabel("Keys status")
         self.status.setWordWrap(True)
         buttons = QHBoxLayout()
         buttons.addWidget(self.set_button)

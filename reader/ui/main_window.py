@@ -25,9 +25,11 @@ from reader.reading.engine import Reading
 from reader.reading.events import Progress, State, Voicing
 from reader.settings import Settings
 from reader.ui.actions import WindowActions, make_action
+from reader.ui.announce import announce
 from reader.ui.banner import FIX_DEVICE, FIX_RETRY, FIX_SETTINGS_KEYS, FIX_VOICE, Banner, fix_for
 from reader.ui.clipboard import system_text
 from reader.ui.exports import Exports
+from reader.ui.focus import chain_tabs
 from reader.ui.player import Player
 from reader.ui.progress_view import ProgressView
 from reader.ui.reading_text import ReadingText
@@ -110,6 +112,7 @@ class MainWindow(QMainWindow):
 
         self.progress = ProgressView()
         self.progress.position_clicked.connect(self._seek_to_position)
+        self.progress.sentence_requested.connect(self._on_sentence_clicked)
         self.status_line = status_line = StatusLine()
         self.status, self.tally = status_line.status, status_line.tally
         if services is not None:
@@ -143,6 +146,7 @@ class MainWindow(QMainWindow):
             if services is not None:
                 services.keys_changed.connect(voice_bar.refresh_keys)
                 voice_bar.choice_changed.connect(self._remember_choice)
+        self._order_tabs()
 
         player.state_changed.connect(self._on_state)
         player.reading_started.connect(self._on_reading_started)
@@ -155,6 +159,13 @@ class MainWindow(QMainWindow):
     @property
     def player(self) -> Player:
         return self._player
+
+    def _order_tabs(self) -> None:
+        """Tab follows the layout, top to bottom."""
+        toolbar = self.voice_bar.controls() if self.voice_bar is not None else []
+        banner, row = self.banner, self.transport
+        chain = [*toolbar, banner.fix_button, banner.close_button, self.text, *row.buttons()]
+        chain_tabs([*chain, self.progress.timeline])
 
     # -- reading --------------------------------------------------------------------------
 
@@ -265,6 +276,9 @@ class MainWindow(QMainWindow):
         if not self._previewing:
             self._last_heard = index
             self.text.highlight(index)
+            settings = self.services.settings if self.services is not None else None
+            if settings is not None and settings.announce_sentences:
+                announce(self.text, self.text.sentence_text(index))
 
     @Slot(object)
     def _on_progress(self, progress: Progress) -> None:
@@ -331,6 +345,7 @@ class MainWindow(QMainWindow):
     @Slot()
     def _on_finished(self) -> None:
         self._previewing = False
+        self.text.clear_highlight()  # typing must not replace the last sentence heard
         self.text.setReadOnly(False)
         self.transport.show_state("stopped")
         self.status_line.show_tally(self._player.readings.tally)

@@ -6,10 +6,11 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from PySide6.QtCore import QPoint, Qt, Signal, Slot
-from PySide6.QtGui import QAction, QMouseEvent, QTextCharFormat, QTextCursor
-from PySide6.QtWidgets import QPlainTextEdit, QTextEdit, QWidget
+from PySide6.QtGui import QAction, QColor, QMouseEvent, QPalette, QTextCursor
+from PySide6.QtWidgets import QPlainTextEdit, QWidget
 
 from reader.text.sentences import sentence_at
+from reader.ui.contrast import TEXT_RATIO, distinct
 
 
 class ReadingText(QPlainTextEdit):
@@ -26,6 +27,9 @@ class ReadingText(QPlainTextEdit):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setAccessibleName("Text to read")
+        # Tab moves on to the next control, as everywhere else in the window: a reader's
+        # text box has no use for typed tab characters (pasted ones are kept).
+        self.setTabChangesFocus(True)
         self.setPlaceholderText(
             "Paste or type text here, then press Play (Ctrl+Space).\n"
             "Ctrl+Shift+V reads the clipboard; Ctrl+Shift+R the text selected in any "
@@ -33,6 +37,7 @@ class ReadingText(QPlainTextEdit):
         )
         self.setToolTip("The text to read aloud")
         self._spans: Sequence[tuple[int, int]] = ()
+        self._heard: tuple[int, int] | None = None  # the span selected as the one heard
         self.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         self.customContextMenuRequested.connect(self._context_menu)
 
@@ -57,29 +62,68 @@ class ReadingText(QPlainTextEdit):
         return sentence_at(self._spans, position)
 
     def highlight(self, index: int) -> None:
-        """Mark sentence `index` as the one heard, and keep it in view."""
+        """Mark sentence `index` as the one heard, and keep it in view.
+
+        The heard sentence is the text box's selection, so assistive technology can tell
+        where the reading is and read it (a highlight drawn on top would be invisible to
+        it); it is painted in colours with at least 4.5:1 contrast in any palette.
+        """
         if not 0 <= index < len(self._spans):
             return
+        start, end = self._spans[index]
+        self._paint_heard_in_readable_colours()
+        cursor = QTextCursor(self.document())
+        cursor.setPosition(end)
+        cursor.setPosition(start, QTextCursor.MoveMode.KeepAnchor)  # in view from its start
+        self._heard = (start, end)
+        self.setTextCursor(cursor)
+        self.ensureCursorVisible()
+
+    def sentence_text(self, index: int) -> str:
         start, end = self._spans[index]
         cursor = QTextCursor(self.document())
         cursor.setPosition(start)
         cursor.setPosition(end, QTextCursor.MoveMode.KeepAnchor)
-        highlight = QTextEdit.ExtraSelection()
-        highlight.cursor = cursor
-        fmt = QTextCharFormat()
-        fmt.setBackground(self.palette().highlight())
-        fmt.setForeground(self.palette().highlightedText())
-        highlight.format = fmt
-        self.setExtraSelections([highlight])
-        view = QTextCursor(cursor)
-        view.setPosition(start)
-        self.setTextCursor(view)
-        self.ensureCursorVisible()
+        return cursor.selectedText().replace("\u2029", "\n")
 
     def clear_highlight(self) -> None:
-        self.setExtraSelections([])
+        if self._heard is not None and self._is_heard_selection():
+            cursor = self.textCursor()
+            cursor.clearSelection()
+            self.setTextCursor(cursor)
+        self._heard = None
+
+    def highlight_colors(self) -> tuple[QColor, QColor]:
+        """(background, text) of the heard sentence."""
+        palette = self.palette()
+        return (
+            palette.color(QPalette.ColorGroup.Active, QPalette.ColorRole.Highlight),
+            palette.color(QPalette.ColorGroup.Active, QPalette.ColorRole.HighlightedText),
+        )
+
+    def _paint_heard_in_readable_colours(self) -> None:
+        palette = self.palette()
+        text = palette.color(QPalette.ColorGroup.Active, QPalette.ColorRole.HighlightedText)
+        highlight = palette.color(QPalette.ColorGroup.Active, QPalette.ColorRole.Highlight)
+        background = distinct(highlight, text, TEXT_RATIO)
+        inactive = palette.color(QPalette.ColorGroup.Inactive, QPalette.ColorRole.Highlight)
+        if background == highlight == inactive:
+            return
+        # The same colours with or without focus: the heard sentence looks the same
+        # whether the person is in the text box or on the Play button.
+        for group in (QPalette.ColorGroup.Active, QPalette.ColorGroup.Inactive):
+            palette.setColor(group, QPalette.ColorRole.Highlight, background)
+            palette.setColor(group, QPalette.ColorRole.HighlightedText, text)
+        self.setPalette(palette)
+
+    def _is_heard_selection(self) -> bool:
+        cursor = self.textCursor()
+        return self._heard == (cursor.selectionStart(), cursor.selectionEnd())
 
     def selected_text(self) -> str:
+        """What the person selected (not the heard sentence, which the reading selects)."""
+        if self._heard is not None and self._is_heard_selection():
+            return ""
         # Qt marks paragraph ends in a selection with U+2029.
         return self.textCursor().selectedText().replace("\u2029", "\n")
 

@@ -13,7 +13,6 @@ from PySide6.QtWidgets import (
     QComboBox,
     QFormLayout,
     QHBoxLayout,
-    QLabel,
     QLineEdit,
     QListWidget,
     QPushButton,
@@ -28,6 +27,7 @@ from reader.keys.transport import check_transport, is_unencrypted
 from reader.providers.openai import takes_any_voice
 from reader.providers.registry import Registry
 from reader.settings import Endpoint
+from reader.ui.announce import ValueLabel
 from reader.ui.background import Background
 
 KINDS = (("openai-compatible", "OpenAI-compatible"), ("azure", "Azure OpenAI"))
@@ -92,8 +92,7 @@ class ServersPage(QWidget):
         # fields never move under the mouse while a URL or key is typed.
         self.trust = QCheckBox("")
         self.trust.setAccessibleName("Trust this host with the key")
-        self.transport = QLabel("")
-        self.transport.setAccessibleName("Connection security")
+        self.transport = ValueLabel("Connection security")
         self.transport.setWordWrap(True)
         self.transport.setMinimumHeight(self.transport.fontMetrics().lineSpacing() * 2)
         form = QFormLayout()
@@ -110,8 +109,7 @@ class ServersPage(QWidget):
         self.test_button = QPushButton("Test connection")
         self.test_button.setAccessibleName("Test connection")
         self.test_button.setToolTip("Ask the server for its models and voices")
-        self.status = QLabel("")
-        self.status.setAccessibleName("Server status")
+        self.status = ValueLabel("Server status", announced=True)
         self.status.setWordWrap(True)
         self.status.setMinimumHeight(self.status.fontMetrics().lineSpacing() * 2)
         buttons = QHBoxLayout()

@@ -31,6 +31,7 @@ from reader.keys.store import KeyStore
 from reader.providers.registry import Registry
 from reader.reading.cache import AudioCache
 from reader.settings import Settings
+from reader.ui.announce import ValueLabel
 from reader.ui.background import Background
 from reader.ui.keys_page import KeysPage
 from reader.ui.screen_fit import fit_to_screen
@@ -156,8 +157,7 @@ class SettingsDialog(QDialog):
             self.device.addItem(settings.output_device, settings.output_device)
             self.device.setCurrentIndex(1)
         self.cache_mb = _spin(0, 1_000_000, settings.cache_mb, " MB", "Cache size limit")
-        self.cache_info = QLabel("…")
-        self.cache_info.setAccessibleName("Cache size")
+        self.cache_info = ValueLabel("Cache size", "…")
         self.clear_cache = QPushButton("Clear cache")
         self.clear_cache.setAccessibleName("Clear cache")
         self.clear_cache.setToolTip("Delete every saved reading (they will be requested again)")
@@ -176,9 +176,15 @@ class SettingsDialog(QDialog):
         self.close_to_tray = QCheckBox("Closing the window keeps Reader in the tray")
         self.close_to_tray.setAccessibleName("Close to tray")
         self.close_to_tray.setChecked(settings.close_to_tray)
+        self.announce_sentences = QCheckBox("Screen readers announce each sentence as it is heard")
+        self.announce_sentences.setToolTip(
+            "Off by default, so a screen reader does not talk over the voice"
+        )
+        self.announce_sentences.setChecked(settings.announce_sentences)
         page = QWidget()
         form = QFormLayout(page)
         form.addRow("", self.close_to_tray)
+        form.addRow("", self.announce_sentences)
         return page
 
     def settings(self, current: Settings | None = None) -> Settings:
@@ -193,6 +199,7 @@ class SettingsDialog(QDialog):
             output_device=str(self.device.currentData()),
             cache_mb=self.cache_mb.value(),
             close_to_tray=self.close_to_tray.isChecked(),
+            announce_sentences=self.announce_sentences.isChecked(),
             endpoints=self.servers.endpoints,
             global_shortcuts=self.shortcuts.enabled.isChecked(),
             shortcuts=self.shortcuts.keys(),

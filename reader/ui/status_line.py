@@ -6,9 +6,10 @@ from __future__ import annotations
 
 from PySide6.QtCore import QSize, Qt
 from PySide6.QtGui import QPainter, QPaintEvent
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QSizePolicy, QWidget
+from PySide6.QtWidgets import QHBoxLayout, QSizePolicy, QWidget
 
 from reader.reading.cost import Tally
+from reader.ui.announce import ValueLabel
 from reader.ui.player import PREPARING
 
 STATUS_TEXT = {
@@ -24,12 +25,15 @@ STATUS_TEXT = {
 }
 
 
-class ElidedLabel(QLabel):
+class ElidedLabel(ValueLabel):
     """A one-line label that asks for no width of its own: the layout gives it what is
-    left, and text that does not fit ends in "…"."""
+    left, and text that does not fit ends in "…". Its whole text is what a screen reader
+    reads (see ValueLabel)."""
 
-    def __init__(self, text: str = "", natural: bool = False) -> None:
-        super().__init__(text)
+    def __init__(
+        self, what: str, text: str = "", natural: bool = False, announced: bool = False
+    ) -> None:
+        super().__init__(what, text, announced=announced)
         # `natural`: asks for its text's width when there is room (but can still shrink).
         self._natural = natural
         horizontal = QSizePolicy.Policy.Preferred if natural else QSizePolicy.Policy.Ignored
@@ -67,10 +71,8 @@ class StatusLine(QWidget):
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.status = ElidedLabel("Ready")
-        self.status.setAccessibleName("Status")
-        self.tally = ElidedLabel("", natural=True)
-        self.tally.setAccessibleName("Characters sent this session")
+        self.status = ElidedLabel("Status", "Ready", announced=True)
+        self.tally = ElidedLabel("Characters sent this session", natural=True)
         self.tally.setAlignment(Qt.AlignmentFlag.AlignRight)
         row = QHBoxLayout(self)
         row.setContentsMargins(0, 0, 0, 0)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from PySide6.QtGui import QAction
-from PySide6.QtWidgets import QHBoxLayout, QPushButton, QToolButton, QWidget
+from PySide6.QtWidgets import QAbstractButton, QHBoxLayout, QPushButton, QToolButton, QWidget
 
 from reader.ui.actions import WindowActions
 
@@ -24,12 +24,12 @@ class Transport(QWidget):
     def __init__(self, actions: WindowActions, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._actions = actions
+        # No accessible name: the button's text (Play, Pause, Resume, Cancel) is its name,
+        # so a screen reader says what pressing it does now.
         self.play_button = QPushButton("Play")
-        self.play_button.setAccessibleName("Play or pause")
         self.play_button.setToolTip("Play or pause (Ctrl+Space, or Space outside the text)")
         self.play_button.clicked.connect(actions.play.trigger)
         self.stop_button = QPushButton("Stop")
-        self.stop_button.setAccessibleName("Stop")
         self.stop_button.setToolTip("Stop reading (Esc)")
         self.stop_button.clicked.connect(actions.stop.trigger)
         self.previous_button = _tool_button(actions.previous)
@@ -37,18 +37,22 @@ class Transport(QWidget):
         self.next_button = _tool_button(actions.next)
         layout = QHBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
-        for widget in (
-            self.previous_button,
-            self.play_button,
-            self.replay_button,
-            self.next_button,
-            self.stop_button,
-        ):
+        for widget in self.buttons():
             layout.addWidget(widget)
         layout.addStretch(1)
         self._state = "stopped"
         self._has_text = False
         self.show_state("stopped")
+
+    def buttons(self) -> list[QAbstractButton]:
+        """Left to right, as Tab visits them."""
+        return [
+            self.previous_button,
+            self.play_button,
+            self.replay_button,
+            self.next_button,
+            self.stop_button,
+        ]
 
     def set_has_text(self, has_text: bool) -> None:
         """Whether the box holds words: with none, Play has nothing to do and is greyed."""

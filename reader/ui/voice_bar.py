@@ -8,7 +8,15 @@ from collections.abc import Callable
 
 from PySide6.QtCore import QTimer, Signal, Slot
 from PySide6.QtGui import QResizeEvent
-from PySide6.QtWidgets import QComboBox, QDoubleSpinBox, QLineEdit, QToolBar, QWidget
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDoubleSpinBox,
+    QLabel,
+    QLineEdit,
+    QToolBar,
+    QToolButton,
+    QWidget,
+)
 
 from reader.errors import ReaderError
 from reader.keys.store import host_of
@@ -89,10 +97,23 @@ class VoiceBar(QToolBar):
         self.speed_box.setValue(voicing.speed)
         self.speed_box.setAccessibleName("Speed")
         self.speed_box.setToolTip("How fast to read (from the next sentence you start)")
-        self.addWidget(self.provider_box)
-        self.addWidget(self.model_box)
-        self.addWidget(self.voice_button)
-        self.addWidget(self.speed_box)
+        # Visible labels tied to their controls: a screen reader names a combo box by the
+        # label it is labelled by (Qt on Linux gives a combo box its value as its name),
+        # and Alt with the underlined letter goes to the control.
+        labels = ("&Provider", "&Model", None, "&Speed")
+        self._labels: list[QLabel] = []
+        for label, control in zip(labels, self.controls(), strict=True):
+            if label is not None:
+                tag = QLabel(label)
+                tag.setBuddy(control)
+                tag.setContentsMargins(6, 0, 2, 0)
+                self._labels.append(tag)
+                self.addWidget(tag)
+            self.addWidget(control)
+        # Qt's overflow button (shown when the bar is too narrow) has no name of its own.
+        extension = self.findChild(QToolButton, "qt_toolbar_ext_button")
+        if extension is not None:
+            extension.setAccessibleName("More voice controls")
 
         self._loader = VoiceListLoader(self)
         self._loader.loaded.connect(self._on_loaded)
@@ -105,6 +126,10 @@ class VoiceBar(QToolBar):
         self._select_current()
         self.provider_box.activated.connect(self._on_provider)
         self._list_voices()
+
+    def controls(self) -> list[QWidget]:
+        """The bar's controls, left to right, as Tab visits them."""
+        return [self.provider_box, self.model_box, self.voice_button, self.speed_box]
 
     def _set_models(self, models: list[str], current: str) -> None:
         """Fill the model box and use exactly the model it shows: the current one if the
@@ -133,6 +158,7 @@ class VoiceBar(QToolBar):
         boxes = (self.provider_box, self.model_box)
         wanted = [box.sizeHint().width() for box in boxes]
         others = self.voice_button.width() + self.speed_box.sizeHint().width()
+        others += sum(label.sizeHint().width() for label in self._labels)
         room = self.width() - others - 40  # the handle, margins and spacing
         for box, width in zip(boxes, wanted, strict=True):
             share = _ANY_WIDTH if sum(wanted) <= room else room * width // max(1, sum(wanted))

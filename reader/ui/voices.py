@@ -134,7 +134,7 @@ class VoiceButton(QToolButton):
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.setAccessibleName("Voice")
+        # No accessible name: the text ("Voice: Heart") names the chosen voice.
         self.setToolTip("Choose the voice (Ctrl+Shift+O)")
         self.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
         # A button's frame (not a label's look), and one width whatever the voice's name,
@@ -155,6 +155,7 @@ class VoiceButton(QToolButton):
         self.search.textChanged.connect(self._filter)
         search_action = QWidgetAction(self._menu)
         search_action.setDefaultWidget(self.search)
+        search_action.setText("Search voices")  # the menu item's name for a screen reader
         self._menu.addAction(search_action)
         self._hint = self._menu.addAction(
             "Right-click a voice (or Ctrl+P, Ctrl+D) to preview or star it"
