@@ -69,9 +69,6 @@ def running(display, tmp_path: Path, monkeypatch) -> Iterator[Path]:
     require(shutil.which("xclip") is not None, "xclip")
     require(shutil.which("xdotool") is not None, "xdotool")
     log_path = tmp_path / "reader.log"
-    # Its own folder for the one-window socket: a Reader started by another test run on
-    # this machine would otherwise take the hand-over (and `show` its own window).
-    monkeypatch.setenv("TMPDIR", str(tmp_path))
     env = {**os.environ, "XDG_CONFIG_HOME": str(tmp_path / "config")}
     with log_path.open("w") as log:
         app = subprocess.Popen(

@@ -104,8 +104,6 @@ def test_the_shortcut_reads_the_selection_with_the_window_in_the_background(
     (config / APP_ID / "settings.json").write_text(
         json.dumps({"global_shortcuts": True, "shortcuts": {"read-selection": "Ctrl+Alt+R"}})
     )
-    # Its own folder for the one-window socket, away from Readers of other test runs.
-    monkeypatch.setenv("TMPDIR", str(tmp_path))
     env = {**os.environ, "XDG_CONFIG_HOME": str(config)}
     log = (tmp_path / "reader.log").open("w")
     app = subprocess.Popen(
