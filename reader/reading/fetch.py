@@ -22,6 +22,7 @@ from reader.reading.cache import AudioCache, CacheKey, CacheWriter
 from reader.reading.cost import Tally
 from reader.reading.events import Event, Retrying, Voicing
 from reader.reading.pace import EndpointPace
+from reader.reading.rejoin import Rejoin
 from reader.text.sentences import Chunk
 
 log = logging.getLogger(__name__)
@@ -47,8 +48,8 @@ def may_retry(error: BaseException, attempt: int) -> bool:
 class ChunkSlot:
     """One chunk's audio as it arrives from its fetch worker.
 
-    `attempt` counts how often this chunk's text was asked for again after a stream
-    broke mid-chunk; `delay` is how long its worker waits before the request.
+    `attempt` counts how often this chunk was asked for again after a stream broke
+    mid-chunk; `delay` is how long its worker waits before the request.
 
     A long text has a slot per chunk from the start (14,000 for a megabyte), so a slot
     is kept small: slots and a C queue rather than a dict and `queue.Queue`'s three
@@ -70,6 +71,7 @@ class ChunkSlot:
         "first_at",
         "last_at",
         "from_cache",
+        "rejoin",
     )
 
     def __init__(self, chunk: Chunk, attempt: int = 0, delay: float = 0.0) -> None:
@@ -85,6 +87,8 @@ class ChunkSlot:
         # When the request went out, and when its first and last audio arrived.
         self.requested_at = self.first_at = self.last_at = 0.0
         self.from_cache = False
+        # A chunk asked for again after its stream broke: where the listener rejoins it.
+        self.rejoin: Rejoin | None = None
 
 
 class Fetcher:
@@ -250,8 +254,8 @@ class Fetcher:
                     return
                 except TRANSIENT as error:
                     # Only a request that gave no audio yet is retried here; a chunk that
-                    # broke after some audio is re-planned by the engine from the sentence
-                    # it broke in, so nothing already queued is queued again.
+                    # broke after some audio is asked for again by the engine, which
+                    # knows what of it was heard.
                     if slot.received_frames or not may_retry(error, attempt) or cancel.cancelled:
                         raise
                     attempt += 1

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 
 from reader.reading.fetch import ChunkSlot, backoff
+from reader.reading.rejoin import Rejoin
 from reader.text.sentences import Chunk, Sentence, plan_chunks
 
 
@@ -57,8 +58,8 @@ class Planner:
         sentence pause where it begins one, none inside a sentence cut into pieces or
         before the rest of a broken one."""
         first = slots[index].chunk.sentences[0]
-        if index and slots[index - 1].chunk.sentences[-1] == first:
-            return 0.0
+        if index and slots[index - 1].chunk.sentences[-1] >= first:
+            return 0.0  # a sentence cut in pieces, or a chunk asked for again
         paragraph = self._sentences[first].starts_paragraph
         return self._paragraph_pause_s if paragraph else self._sentence_pause_s
 
@@ -70,13 +71,17 @@ class Planner:
     def _plan(self, first: int, end: int, single: bool) -> list[Chunk]:
         return plan_chunks(self._sentences[first:end], self._max(), single=single)
 
-    def ask_again(self, slots: list[ChunkSlot], broken: ChunkSlot, position: int) -> ChunkSlot:
-        """A slot for the rest of `broken` from its `position`-th sentence, placed right
-        after it; later slots keep their requests, so nothing else is asked for twice.
-        The first retry goes at once (the queue is playing out); later ones back off."""
+    def ask_again(self, slots: list[ChunkSlot], broken: ChunkSlot, rejoin: Rejoin) -> ChunkSlot:
+        """A slot for all of `broken`'s chunk again, placed right after it, heard from
+        where `rejoin` finds the sentence it broke in. The same
+        text as before, so its audio is the same a server that never failed would have
+        sent, and the cache keeps it under the chunk the next reading asks for; later
+        slots keep their requests, so nothing else is asked for twice. The first retry
+        goes at once (the queue is playing out); later ones back off."""
         attempt = broken.attempt + 1
         delay = 0.0 if attempt == 1 else backoff(attempt - 1)
-        retry = ChunkSlot(broken.chunk.rest(position), attempt=attempt, delay=delay)
+        retry = ChunkSlot(broken.chunk, attempt=attempt, delay=delay)
+        retry.rejoin = rejoin
         slots.insert(slots.index(broken) + 1, retry)
         return retry
 
@@ -88,7 +93,7 @@ class Planner:
         requested twice."""
         for index in range(current + 1, len(slots)):
             slot = slots[index]
-            if slot.received_frames or (slot.started and slot.done):
+            if slot.received_frames or (slot.started and slot.done) or slot.attempt:
                 continue
             starts_sentence = slot.chunk.starts[0] == 0 and (
                 slots[index - 1].chunk.sentences[-1] != slot.chunk.sentences[0]
