@@ -397,4 +397,4 @@ class Reading:
             if finer is not None:
                 self._slots = finer
         queued = self._playback.queued_frames()
-        self._fetcher.schedule(self._slots, self._current_slot, queued)
+        self._fetcher.schedule(self._slots, self._current_slot, queued, self._planner.prefer_cached)

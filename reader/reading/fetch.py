@@ -138,10 +138,17 @@ class Fetcher:
             worker.join(timeout)
         self._workers = [w for w in self._workers if w.is_alive()]
 
-    def schedule(self, slots: list[ChunkSlot], current: int, queued: int) -> None:
+    def schedule(
+        self,
+        slots: list[ChunkSlot],
+        current: int,
+        queued: int,
+        prefer: Callable[[list[ChunkSlot], int, Callable[[str], bool]], ChunkSlot] | None = None,
+    ) -> None:
         """Start requests ahead of playback (`queued` frames are waiting to be played):
         within the concurrency limit and the look-ahead, always including the chunk
-        being played and the next one."""
+        being played and the next one. `prefer` may put in a slot's place another cut
+        of its text that the cache holds."""
         in_flight, ahead = 0, queued
         for index in range(current, len(slots)):
             slot = slots[index]
@@ -158,6 +165,8 @@ class Fetcher:
                 break
             if index > current + 1 and ahead >= self._lookahead_frames(slot):
                 break
+            if prefer is not None and self._cache is not None:
+                slot = prefer(slots, index, self.cached)
             self._launch(slot)
             in_flight += 1
 

@@ -30,6 +30,9 @@ class Planner:
         self._max_chars: int | None = None
         self._grid: list[Chunk] | None = None
         self._grid_single = False
+        # The many-sentence grid's chunks by their first sentence, once it was planned:
+        # another cut of the text the cache may hold (see `prefer_cached`).
+        self._grid_at: dict[int, Chunk] | None = None
 
     def plan_from(self, first: int, buffering: bool = False) -> list[Chunk]:
         """The requests from sentence `first` on (one sentence each behind a `buffering`
@@ -39,6 +42,8 @@ class Planner:
         if self._grid is None or self._grid_single != single:
             self._grid = plan_chunks(self._sentences, self._max(), single=single)
             self._grid_single = single
+            if not single and self._grid_at is None:
+                self._grid_at = {c.sentences[0]: c for c in self._grid if self._whole(c)}
         grid = self._grid
         at = next(i for i, chunk in enumerate(grid) if first in chunk.sentences)
         chunk = grid[at]
@@ -89,11 +94,12 @@ class Planner:
         """Behind a server that holds every response until the whole request is ready,
         the slots with what has not produced audio yet cut into one sentence per request,
         so the next sound waits for one sentence's synthesis, not a paragraph's; None if
-        there is nothing to cut. Only whole sentences are re-planned, so nothing is
-        requested twice."""
+        there is nothing to cut. A request already sent is kept (its audio is paid for
+        and on its way) and only whole sentences not yet asked for are re-planned, so
+        nothing is requested twice."""
         for index in range(current + 1, len(slots)):
             slot = slots[index]
-            if slot.received_frames or (slot.started and slot.done) or slot.attempt:
+            if slot.started or slot.attempt:
                 continue
             starts_sentence = slot.chunk.starts[0] == 0 and (
                 slots[index - 1].chunk.sentences[-1] != slot.chunk.sentences[0]
@@ -103,10 +109,49 @@ class Planner:
             tail = slots[index:]
             if all(len(s.chunk.sentences) == 1 for s in tail):
                 return None  # already one sentence each
-            if any(s.received_frames for s in tail):
+            if any(s.started for s in tail):
                 return None
-            for old in tail:
-                old.cancel.cancel()
             plan = self._plan(slot.chunk.sentences[0], len(self._sentences), single=True)
             return slots[:index] + [ChunkSlot(c) for c in plan]
         return None
+
+    def prefer_cached(
+        self, slots: list[ChunkSlot], index: int, cached: Callable[[str], bool]
+    ) -> ChunkSlot:
+        """The slot to send at `index`: its own, or, where the cache lacks its chunk but
+        holds another cut of the sentences it begins with, that cut in its place and
+        the rest of the sentences re-planned after it. (Behind a buffering proxy one
+        reading asks one sentence at a time, the next plans several to a request; the
+        audio either paid for is used.) Only slots not yet sent are changed."""
+        slot = slots[index]
+        chunk = slot.chunk
+        if slot.started or slot.attempt or not self._whole(chunk) or cached(chunk.text):
+            return slot
+        first = chunk.sentences[0]
+        single = plan_chunks([self._sentences[first]], self._max(), single=True)
+        others = [*single[:1], *(c for c in [(self._grid_at or {}).get(first)] if c)]
+        for other in others:
+            if other.text == chunk.text or not self._whole(other) or not cached(other.text):
+                continue
+            end, last = other.sentences[-1], index
+            while last < len(slots) and slots[last].chunk.sentences[-1] < end:
+                last += 1
+            replaced = slots[index : last + 1]
+            if last == len(slots) or any(s.started for s in replaced):
+                continue
+            if not self._whole(slots[last].chunk):
+                continue
+            after = slots[last].chunk.sentences[-1] + 1
+            rest = self._plan(end + 1, after, self._grid_single) if after > end + 1 else []
+            slots[index : last + 1] = [ChunkSlot(other), *(ChunkSlot(c) for c in rest)]
+            return slots[index]
+        return slot
+
+    def _whole(self, chunk: Chunk) -> bool:
+        """Whether `chunk` holds whole sentences only (a long one's pieces do not)."""
+        sentences = self._sentences
+        return (
+            chunk.starts[0] == 0
+            and chunk.text.startswith(sentences[chunk.sentences[0]].text)
+            and chunk.text.endswith(sentences[chunk.sentences[-1]].text)
+        )
