@@ -132,25 +132,22 @@ class Reading:
     def stop(self) -> None:
         """Silence now; threads wind down on their own (join with `wait`)."""
         self._controls.stop()
-        self._fetcher.cancel.cancel()
+        self._fetcher.cancel_all()
         self._playback.close()
 
     def seek(self, sentence: int) -> None:
-        """Continue reading from `sentence` (clamped to the text)."""
+        """Continue reading from `sentence` (clamped to the text). Like a step, it leaves
+        requests in flight alone: the next pass takes over their paid-for audio."""
         self._controls.seek(sentence)
-        self._fetcher.cancel.cancel()
 
     def next_sentence(self) -> None:
         self._controls.step(self.current_sentence(), 1)
-        self._fetcher.cancel.cancel()
 
     def previous_sentence(self) -> None:
         self._controls.step(self.current_sentence(), -1)
-        self._fetcher.cancel.cancel()
 
     def replay_sentence(self) -> None:
         self._controls.step(self.current_sentence(), 0)
-        self._fetcher.cancel.cancel()
 
     def wait(self, timeout: float | None = None) -> bool:
         """Wait for the reading to end; joins every thread it started."""
@@ -228,7 +225,7 @@ class Reading:
             log.exception("reading failed")
             self._fail(ReaderError(f"Reading failed unexpectedly: {error}"))
         finally:
-            self._fetcher.cancel.cancel()
+            self._fetcher.cancel_all()
             self._playback.close()
             self._fetcher.join()
             self._done.set()
@@ -239,14 +236,16 @@ class Reading:
         self._emit(Failed(error))
 
     def _play_from(self, first_sentence: int) -> None:
-        self._fetcher.new_pass()
         self._audio_in_pass = False
-        self._slots = [ChunkSlot(c) for c in self._plan_from(first_sentence)]
+        old = self._slots[self._current_slot :]
+        self._slots = self._planner.pass_from(first_sentence, self._fetcher, old, self.timeline)
+        self._fetcher.new_pass(self._slots)
         index = 0
         while index < len(self._slots):  # the plan may be cut finer as it plays
             self._current_slot = index
             self._schedule()
             self._stream_slot(self._slots[index])
+            self._slots[index].kept, self._slots[index].played = [], True
             index += 1
         self._playback.end()
         self._start(force=True)  # a text shorter than the device buffer still plays
@@ -318,6 +317,8 @@ class Reading:
             self._tick()
             self._schedule()
             self._start()
+            if slot.replay:
+                return slot.replay.pop()
             try:
                 return slot.queue.get(timeout=_POLL_S)
             except queue.Empty:
@@ -335,8 +336,9 @@ class Reading:
         if self.saved is not None:
             self.saved.add(audio.pcm, audio.format, audio.timings)
         slot.pushed_frames += len(audio.pcm)
+        slot.kept.append(audio)  # a seek inside this chunk hears it again from here
         rejoin = slot.rejoin
-        self._hear(slot, audio.pcm if rejoin is None else rejoin.take(audio.pcm))
+        self._hear(slot, audio.pcm if rejoin is None else rejoin.take(audio.pcm, audio.timings))
         self.timeline.add_timings(audio.timings)
         self.timeline.audio_received(slot.pushed_frames)
         self._start()
@@ -368,9 +370,7 @@ class Reading:
         except SeekRequested:
             if self.saved is not None:
                 self.saved.skip()
-            self._fetcher.cancel.cancel()
             self._playback.restart()
-            self._fetcher.join()
             self._last_sentence = None
             if not self._playback.paused:
                 self._state = State.CONNECTING

@@ -72,6 +72,10 @@ class ChunkSlot:
         "last_at",
         "from_cache",
         "rejoin",
+        "complete",
+        "kept",
+        "replay",
+        "played",
     )
 
     def __init__(self, chunk: Chunk, attempt: int = 0, delay: float = 0.0) -> None:
@@ -87,8 +91,16 @@ class ChunkSlot:
         # When the request went out, and when its first and last audio arrived.
         self.requested_at = self.first_at = self.last_at = 0.0
         self.from_cache = False
-        # A chunk asked for again after its stream broke: where the listener rejoins it.
+        # A chunk asked for again after its stream broke, or gone back to by a seek:
+        # where the listener rejoins it.
         self.rejoin: Rejoin | None = None
+        self.complete = False  # its audio all arrived (written by the worker only)
+        # What the pump took of it so far, while it is the one heard (a seek inside it
+        # replays that rather than asking again); and what to take before the queue,
+        # last first.
+        self.kept: list[AudioChunk] = []
+        self.replay: list[AudioChunk] = []
+        self.played = False  # the pump took all of it: nothing more will come
 
 
 class Fetcher:
@@ -117,6 +129,7 @@ class Fetcher:
         self._cache = cache if provider.cache_scope else None
         self.requests = 0  # requests sent to the provider (cache hits are not requests)
         self.cancel = CancelToken()
+        self._passes = [self.cancel]  # every pass's, for `cancel_all`
         self._workers: list[threading.Thread] = []
         # Set once a response showed the server sends nothing until a whole request is
         # synthesized (a buffering proxy); read by the engine to request one sentence at
@@ -127,11 +140,19 @@ class Fetcher:
         # every chunk of a long text each time audio arrives.
         self._frontier = -1
 
-    def new_pass(self) -> None:
-        """Cancel what is in flight and start a fresh set of requests."""
-        self.cancel.cancel()
+    def new_pass(self, slots: list[ChunkSlot]) -> None:
+        """Start a fresh set of requests for `slots`. What is in flight goes on: its
+        audio is paid for, and reaches the cache or a slot of `slots` that kept it."""
+        self._passes = [token for token in self._passes if not token.cancelled]
         self.cancel = CancelToken()
-        self._frontier = -1
+        self._passes.append(self.cancel)
+        started = [slot.chunk.sentences[0] for slot in slots if slot.started]
+        self._frontier = max(started, default=-1)
+
+    def cancel_all(self) -> None:
+        """Stop every request, of this pass and of earlier ones."""
+        for token in self._passes:
+            token.cancel()
 
     def join(self, timeout: float = 2.0) -> None:
         for worker in self._workers:
@@ -213,7 +234,7 @@ class Fetcher:
         entry = self._cache.get(key) if self._cache is not None and key is not None else None
         if entry is None:
             return False
-        slot.from_cache = True
+        slot.from_cache = slot.complete = True
         slot.requested_at = slot.first_at = slot.last_at = time.monotonic()
         timings = entry.timings
         for start in range(0, len(entry.pcm), BLOCK_FRAMES):
@@ -255,6 +276,7 @@ class Fetcher:
                             slot.queue.put(audio)
                             if writer is not None:
                                 writer.append(audio.pcm, audio.format, audio.timings)
+                    slot.complete = not cancel.cancelled
                     if writer is not None and not cancel.cancelled:
                         writer.commit()
                         writer = None

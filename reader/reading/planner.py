@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 
-from reader.reading.fetch import ChunkSlot, backoff
+from reader.reading.fetch import ChunkSlot, Fetcher, backoff
 from reader.reading.rejoin import Rejoin
+from reader.reading.timeline import Timeline
 from reader.text.sentences import Chunk, Sentence, plan_chunks
 
 
@@ -155,3 +156,52 @@ class Planner:
             and chunk.text.startswith(sentences[chunk.sentences[0]].text)
             and chunk.text.endswith(sentences[chunk.sentences[-1]].text)
         )
+
+    def pass_from(
+        self, first: int, fetcher: Fetcher, old: Sequence[ChunkSlot], timeline: Timeline
+    ) -> list[ChunkSlot]:
+        """The slots of a pass from sentence `first`, after a pass whose slots were
+        `old` (from the one being heard on). Audio already paid for is used, never asked
+        for again: a chunk whose request went out (streaming, or arrived) is taken over
+        with what of it was heard, and one the cache holds comes from there; where
+        `first` is inside such a chunk, it is heard from that sentence on."""
+        live = {
+            s.chunk.text: s
+            for s in old
+            if s.started and not s.played and (s.complete or not s.done)
+        }
+
+        def take(chunk: Chunk) -> ChunkSlot:
+            return live.pop(chunk.text) if chunk.text in live else ChunkSlot(chunk)
+
+        buffering = fetcher.buffering
+        found = next((c for c in self._grid or () if first in c.sentences), None)
+        head: list[ChunkSlot] = []
+        if found is not None and self._whole(found):
+            if found.text in live or fetcher.cached(found.text):
+                head = [take(found)]
+        if head and found is not None:
+            after = found.sentences[-1] + 1
+            plan = self.plan_from(after, buffering) if after < len(self._sentences) else []
+        else:
+            plan = self.plan_from(first, buffering)
+        slots = head + [take(chunk) for chunk in plan]
+        for slot in slots:
+            if slot.started:
+                _rewind(slot)
+        if head:
+            position = head[0].chunk.sentences.index(first)
+            if position:
+                chunk = head[0].chunk
+                estimate = timeline.estimate_start(chunk, position)
+                rate = timeline.sample_rate
+                head[0].rejoin = Rejoin.seek(rate, position, estimate, chunk.starts[position])
+        return slots
+
+
+def _rewind(slot: ChunkSlot) -> None:
+    """Make `slot` give its audio from the start again: what the pump took of it first."""
+    slot.replay = slot.replay + slot.kept[::-1]  # taken from its end
+    slot.kept = []
+    slot.pushed_frames = 0
+    slot.rejoin = None

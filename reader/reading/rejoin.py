@@ -1,10 +1,12 @@
-"""Where a listener rejoins a chunk asked for again after its stream broke.
+"""Where a listener joins a chunk's audio other than at its start.
 
-The chunk is asked for whole (so the file and the cache get it whole), but the listener
-heard part of it already. They hear it again from the start of the sentence (or clause)
-it broke in, as a person re-reading would: the last pause in the new audio before the
-point the old stream reached, so the cut falls in silence, not in a word. Where the
-provider times its words, the sentence's exact start is known and nothing is held.
+After a broken stream the chunk is asked for whole (so the file and the cache get it
+whole), but the listener heard part of it already. They hear it again from the start of
+the sentence (or clause) it broke in, as a person re-reading would: the last pause in
+the new audio before the point the old stream reached, so the cut falls in silence, not
+in a word. After a skip or a seek into a chunk whose audio is paid for (arriving, or in
+the cache), the listener joins it at the pause nearest where the sentence was estimated
+to begin. Where the provider times its words, the sentence's start is exact.
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ from __future__ import annotations
 import numpy as np
 
 from reader.audio.format import Pcm
+from reader.providers.base import WordTiming
 from reader.reading.timeline import Timeline
 from reader.text.sentences import Chunk
 from reader.text.subtitles import Envelope
@@ -20,6 +23,7 @@ _MIN_PAUSE_S = 0.15  # shorter silences are inside words (stops, breaths)
 _QUIET_DB = 30.0  # this far below the loud parts counts as silence
 _MARGIN_S = 0.3  # audio to see past the break, so a pause that began before it is found
 _LEAD_STEPS = 2  # rejoin 20 ms before the voice resumes, not on its first sample
+_NEAR_S = 1.5  # how far from an estimated sentence start its pause is looked for
 
 
 class Rejoin:
@@ -41,9 +45,17 @@ class Rejoin:
         return cls(rate, heard, timeline.placed, exact)
 
     def __init__(
-        self, rate: int, broke_at: int, placed: dict[int, int], exact: int | None = None
+        self,
+        rate: int,
+        broke_at: int,
+        placed: dict[int, int],
+        exact: int | None = None,
+        near: tuple[int, int] | None = None,
     ) -> None:
         self.broke_at = broke_at
+        # A seek's: (the estimated first frame of the sentence, its first character),
+        # to join at the pause nearest that frame or the first timing at that character.
+        self._near = near
         self.placed = dict(placed) or {0: 0}
         self.skip: int | None = exact  # where the listener rejoins, once known
         self.begun = False  # the sentence heard first is marked on the timeline
@@ -69,14 +81,24 @@ class Rejoin:
             self.begun = True
             timeline.begin_chunk(chunk, delivered, self.position, self.skip)
 
-    def take(self, pcm: Pcm) -> Pcm:
+    @classmethod
+    def seek(cls, rate: int, position: int, estimate: int, first_char: int) -> Rejoin:
+        """Join a chunk at its `position`-th sentence, estimated to begin at frame
+        `estimate` and at character `first_char` of the chunk."""
+        reach = estimate + round(_NEAR_S * rate)
+        return cls(rate, reach, {position: 0}, near=(estimate, first_char))
+
+    def take(self, pcm: Pcm, timings: tuple[WordTiming, ...] = ()) -> Pcm:
         """The part of `pcm` (the next audio of the chunk) to be heard: nothing until
         the rejoining point is known, then what was held from it on."""
         start = self._received
         self._received += len(pcm)
         if self.skip is None:
             self._held.append(pcm)
-            if self._received < self.broke_at + self._margin:
+            if self._near is not None:
+                at = next((t.frame for t in timings if t.char_offset >= self._near[1]), None)
+                self.skip = at  # exact: the provider timed the sentence's first word
+            if self.skip is None and self._received < self.broke_at + self._margin:
                 return pcm[:0]
             return self.finish()
         return pcm[max(0, self.skip - start) :]
@@ -87,9 +109,39 @@ class Rejoin:
             return np.zeros((0, 1), np.int16)
         audio = np.concatenate(self._held) if self._held else np.zeros((0, 1), np.int16)
         self._held = []
+        if self.skip is None and self._near is not None:
+            self.skip = _nearest_pause(audio, self.rate, self._near[0])
         if self.skip is None:
             self.skip = _last_pause(audio, self.rate, min(self.broke_at, len(audio)))
         return audio[self.skip :]
+
+
+def _nearest_pause(audio: Pcm, rate: int, estimate: int) -> int:
+    """Where the voice resumes after the pause nearest `estimate` (within `_NEAR_S`),
+    or `estimate` itself if there is none."""
+    onsets = _onsets(audio, rate)
+    near = [at for at in onsets if abs(at - estimate) <= _NEAR_S * rate]
+    return min(near, key=lambda at: abs(at - estimate)) if near else min(estimate, len(audio))
+
+
+def _onsets(audio: Pcm, rate: int) -> list[int]:
+    """The frames where the voice resumes after each pause (a little before)."""
+    envelope = Envelope(rate)
+    envelope.add(audio)
+    levels = envelope.levels()
+    if not len(levels):
+        return []
+    quiet = levels < float(np.percentile(levels, 90)) - _QUIET_DB
+    shortest = max(1, round(_MIN_PAUSE_S * rate / envelope.step))
+    found, run = [], 0
+    for step, is_quiet in enumerate(quiet):
+        if is_quiet:
+            run += 1
+            continue
+        if run >= shortest:
+            found.append(max(0, step - _LEAD_STEPS) * envelope.step)
+        run = 0
+    return found
 
 
 def _last_pause(audio: Pcm, rate: int, broke_at: int) -> int:

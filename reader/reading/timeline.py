@@ -136,6 +136,13 @@ class Timeline:
         rate = self._chars_per_frame
         return {i: self._placed.get(i, round(at / rate)) for i, at in enumerate(chunk.starts)}
 
+    def estimate_start(self, chunk: Chunk, position: int) -> int:
+        """Frames from `chunk`'s start to its `position`-th sentence: as marked when it
+        is the chunk being heard, else from the speech rate learned so far."""
+        if chunk is self._chunk and position in self._placed:
+            return self._placed[position]
+        return round(chunk.starts[position] / self._chars_per_frame)
+
     def abandon_chunk(self) -> None:
         """The current chunk's stream broke: it gets no more marks, and its length does
         not teach the speech rate."""

@@ -82,3 +82,57 @@ def test_behind_a_buffering_proxy_each_sentence_is_paid_once_and_an_export_after
     assert job.reading.wait(60)
     job.finish()
     assert asked(server) == inputs
+
+
+# About 570 characters in twelve sentences: four requests (one sentence, then ~250, ~600).
+SKIPPED = " ".join(
+    f"Sentence {word} of the text goes on for a few more words."
+    for word in "one two three four five six seven eight nine ten eleven twelve".split()
+)
+
+
+def test_three_skips_forward_and_one_back_pay_for_each_sentence_once(tmp_path: Path) -> None:
+    import threading
+
+    from reader.reading.events import SentenceStarted
+
+    heard: list[int] = []
+    moved = threading.Condition()
+
+    def on_event(event: object) -> None:
+        if isinstance(event, SentenceStarted):
+            with moved:
+                heard.append(event.index)
+                moved.notify_all()
+
+    def hear(sentence: int) -> None:
+        with moved:
+            assert moved.wait_for(lambda: heard and heard[-1] == sentence, 10), heard
+
+    with FakeSpeechServer() as server:
+        # A server that streams as it synthesizes, a little faster than it is heard: a
+        # skip finds the next requests still streaming.
+        server.mode, server.pace, server.first_byte_s = "paced", 1.5, 0.3
+        api = HttpApi("The server", "openai-compatible", server.url)
+        provider = OpenAISpeech(api, "openai-compatible", "The server", compatible=True)
+        try:
+            readings = ReadingFactory(Settings(), AudioCache(tmp_path / "cache"))
+            reading = readings.reading(
+                SKIPPED, provider, Voicing("af_heart", "tts-1"), clock_output(1.0), on_event
+            )
+            reading.start()
+            hear(0)
+            for sentence in (1, 2, 3):  # Alt+Right three times, as each is heard
+                reading.next_sentence()
+                hear(sentence)
+            reading.previous_sentence()  # and once back
+            hear(2)
+            reading.seek(10)  # to near the end, to keep the test short
+            assert reading.wait(60) and reading.state is State.FINISHED, reading.error
+        finally:
+            provider.close()
+        inputs = asked(server)
+    sentences = [s.text for s in split_sentences(SKIPPED)]
+    billed = sentences_billed(inputs)
+    assert max(billed.values()) == 1, inputs  # no sentence paid twice
+    assert set(billed) <= set(sentences)
