@@ -14,7 +14,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from tests.test_long_text import long_text
+from tests.reading.test_long_text import long_text
 
 from tests.helpers.fake_server import FakeSpeechServer
 
