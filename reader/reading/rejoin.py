@@ -40,7 +40,7 @@ class Rejoin:
         """Where to rejoin a chunk whose stream broke after `heard` frames of it were
         taken (`broken`: how that stream had itself rejoined, if it was a retry)."""
         if broken is not None and not broken.decided:  # it broke again before it was heard
-            return cls(broken.rate, broken.broke_at, broken.placed)
+            return cls(broken.rate, broken.broke_at, broken.placed, near=broken._near)
         exact = timeline.resume_point(heard)[1] if timeline.timed else None
         return cls(rate, heard, timeline.placed, exact)
 
