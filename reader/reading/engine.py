@@ -34,7 +34,10 @@ from reader.reading.fetch import ChunkSlot, Fetcher, may_retry
 from reader.reading.pace import EndpointPace
 from reader.reading.planner import Planner
 from reader.reading.playback import Playback
+from reader.reading.progress import snapshot
+from reader.reading.rejoin import Rejoin
 from reader.reading.timeline import Timeline
+from reader.reading.whole import WholeChunks
 from reader.text.sentences import Chunk, Sentence, split_sentences
 
 log = logging.getLogger(__name__)
@@ -54,7 +57,8 @@ class Reading:
     of audio (else what `pace` learned the endpoint needs) and `provider.concurrency`
     requests at once. A pump thread moves audio in order into the playback, which starts
     the device on the first audio, and reports through `on_event` (called from engine
-    threads; keep it quick and thread-safe).
+    threads; keep it quick and thread-safe). `on_audio` (an export) gets each chunk's
+    audio only once its request ended well (`WholeChunks`), so a broken stream is not in it.
     """
 
     def __init__(
@@ -87,7 +91,8 @@ class Reading:
         self._provider = provider
         self._voicing = voicing
         self._on_event = on_event
-        self._on_audio = on_audio
+        # What an export gets: each chunk once and whole, however its stream went.
+        self.saved = WholeChunks(on_audio, voicing.speed) if on_audio is not None else None
         self._start_sentence = min(max(0, start_sentence), len(self.sentences) - 1)
         self._max_queued_s = max_queued_s
         fmt = provider.audio_format(voicing.model)
@@ -127,25 +132,22 @@ class Reading:
     def stop(self) -> None:
         """Silence now; threads wind down on their own (join with `wait`)."""
         self._controls.stop()
-        self._fetcher.cancel.cancel()
+        self._fetcher.cancel_all()
         self._playback.close()
 
     def seek(self, sentence: int) -> None:
-        """Continue reading from `sentence` (clamped to the text)."""
+        """Continue reading from `sentence` (clamped to the text). Like a step, it leaves
+        requests in flight alone: the next pass takes over their paid-for audio."""
         self._controls.seek(sentence)
-        self._fetcher.cancel.cancel()
 
     def next_sentence(self) -> None:
         self._controls.step(self.current_sentence(), 1)
-        self._fetcher.cancel.cancel()
 
     def previous_sentence(self) -> None:
         self._controls.step(self.current_sentence(), -1)
-        self._fetcher.cancel.cancel()
 
     def replay_sentence(self) -> None:
         self._controls.step(self.current_sentence(), 0)
-        self._fetcher.cancel.cancel()
 
     def wait(self, timeout: float | None = None) -> bool:
         """Wait for the reading to end; joins every thread it started."""
@@ -191,24 +193,8 @@ class Reading:
         return self.timeline.sentence_at(self.heard_frames())
 
     def progress(self) -> Progress:
-        heard = self.heard_frames()
-        delivered = self._playback.delivered_frames
-        rate = self._playback.format.sample_rate
-        return Progress(
-            state=self._state,
-            sentence=self.timeline.sentence_at(heard),
-            sentence_count=len(self.sentences),
-            heard_s=heard / rate,
-            synthesized_s=delivered / rate,
-            level=self._playback.level(heard),
-            underruns=self.buffer.underruns,
-            heard_char=self.timeline.text_position(heard, self.sentences, self._start_sentence),
-            synthesized_char=self.timeline.text_position(
-                delivered, self.sentences, self._start_sentence
-            ),
-            text_length=len(self.text),
-            chars_per_second=rate / self.timeline.frames_per_char,
-        )
+        playback, first = self._playback, self._start_sentence
+        return snapshot(self._state, playback, self.timeline, self.sentences, first, len(self.text))
 
     # -- the pump thread ----------------------------------------------------------------
 
@@ -239,7 +225,7 @@ class Reading:
             log.exception("reading failed")
             self._fail(ReaderError(f"Reading failed unexpectedly: {error}"))
         finally:
-            self._fetcher.cancel.cancel()
+            self._fetcher.cancel_all()
             self._playback.close()
             self._fetcher.join()
             self._done.set()
@@ -250,14 +236,16 @@ class Reading:
         self._emit(Failed(error))
 
     def _play_from(self, first_sentence: int) -> None:
-        self._fetcher.new_pass()
         self._audio_in_pass = False
-        self._slots = [ChunkSlot(c) for c in self._plan_from(first_sentence)]
+        old = self._slots[self._current_slot :]
+        self._slots = self._planner.pass_from(first_sentence, self._fetcher, old, self.timeline)
+        self._fetcher.new_pass(self._slots)
         index = 0
         while index < len(self._slots):  # the plan may be cut finer as it plays
             self._current_slot = index
             self._schedule()
             self._stream_slot(self._slots[index])
+            self._slots[index].kept, self._slots[index].played = [], True
             index += 1
         self._playback.end()
         self._start(force=True)  # a text shorter than the device buffer still plays
@@ -286,12 +274,17 @@ class Reading:
                 raise item
             if not began:
                 self._pause_before()
-                self.timeline.begin_chunk(slot.chunk, self._playback.delivered_frames)
+                if slot.rejoin is None:
+                    self.timeline.begin_chunk(slot.chunk, self._playback.delivered_frames)
                 began = True
                 self._audio_in_pass = True
             self._take(item, slot)
         if began:
+            if slot.rejoin is not None and not slot.rejoin.decided:
+                self._hear(slot, slot.rejoin.finish())  # it ended before the break point
             self.timeline.end_chunk(slot.pushed_frames)
+            if self.saved is not None:
+                self.saved.commit(slot.chunk)
             self._start(force=True)  # all of this chunk is queued: no gap to fear
 
     def _pause_before(self) -> None:
@@ -299,22 +292,23 @@ class Reading:
             return  # never before the first audio
         seconds = self._planner.pause_before(self._slots, self._current_slot)
         frames = self._playback.format.frames(seconds)
+        if self.saved is not None:
+            self.saved.pause(max(0, frames))
         silence = np.zeros((max(0, frames), self._playback.format.channels), np.int16)
         for start in range(0, len(silence), CALLBACK_FRAMES * 4):
             self._deliver(silence[start : start + CALLBACK_FRAMES * 4])
 
     def _ask_again(self, slot: ChunkSlot, error: BaseException) -> None:
         """The stream of `slot` broke after some of its audio was queued: ask again for
-        the chunk from the sentence it broke in; what was queued plays on."""
-        position = self.timeline.resume_position(slot.pushed_frames)
+        the chunk, to be heard from the sentence it broke in; what was queued plays on,
+        and an export gets none of the broken stream."""
+        rate = self._playback.format.sample_rate
+        rejoin = Rejoin.after(slot.rejoin, self.timeline, slot.pushed_frames, rate)
         self.timeline.abandon_chunk()
-        retry = self._planner.ask_again(self._slots, slot, position)
-        log.warning(
-            "%s; asking again from sentence %d (retry %d)",
-            str(error).rstrip("."),
-            retry.chunk.sentences[0] + 1,
-            retry.attempt,
-        )
+        if self.saved is not None:
+            self.saved.abandon()
+        retry = self._planner.ask_again(self._slots, slot, rejoin)
+        log.warning("%s; asking again (retry %d)", str(error).rstrip("."), retry.attempt)
         self._emit(Retrying(retry.delay, str(error)))
 
     def _next_item(self, slot: ChunkSlot) -> AudioChunk | BaseException | None:
@@ -323,6 +317,8 @@ class Reading:
             self._tick()
             self._schedule()
             self._start()
+            if slot.replay:
+                return slot.replay.pop()
             try:
                 return slot.queue.get(timeout=_POLL_S)
             except queue.Empty:
@@ -335,19 +331,27 @@ class Reading:
                 raise StreamBroken("The provider changed audio format in the middle of a reading.")
             playback.open(audio.format)
             self.timeline = Timeline(audio.format.sample_rate, self._voicing.speed)
-            self.timeline.begin_chunk(slot.chunk, 0)
-        if len(audio.pcm):
-            self._deliver(audio.pcm)
-            slot.pushed_frames += len(audio.pcm)
+            if slot.rejoin is None:
+                self.timeline.begin_chunk(slot.chunk, 0)
+        if self.saved is not None:
+            self.saved.add(audio.pcm, audio.format, audio.timings)
+        slot.pushed_frames += len(audio.pcm)
+        slot.kept.append(audio)  # a seek inside this chunk hears it again from here
+        rejoin = slot.rejoin
+        self._hear(slot, audio.pcm if rejoin is None else rejoin.take(audio.pcm, audio.timings))
         self.timeline.add_timings(audio.timings)
         self.timeline.audio_received(slot.pushed_frames)
         self._start()
 
+    def _hear(self, slot: ChunkSlot, pcm: Pcm) -> None:
+        if slot.rejoin is not None:  # a chunk asked for again: from the sentence it broke in
+            slot.rejoin.begin(self.timeline, slot.chunk, self._playback.delivered_frames)
+        if len(pcm):
+            self._deliver(pcm)
+
     def _deliver(self, block: Pcm) -> None:
-        """Hand `block` on in play order: to `on_audio` (an export) and the output."""
+        """Hand `block` on to the output, in play order."""
         self._playback.wait_for_room(self._max_queued_s, self._while_draining, _POLL_S)
-        if self._on_audio is not None:
-            self._on_audio(block, self._playback.format)
         self._playback.push(block)
 
     def _start(self, force: bool = False) -> None:
@@ -364,9 +368,9 @@ class Reading:
         try:
             self._controls.check()
         except SeekRequested:
-            self._fetcher.cancel.cancel()
+            if self.saved is not None:
+                self.saved.skip()
             self._playback.restart()
-            self._fetcher.join()
             self._last_sentence = None
             if not self._playback.paused:
                 self._state = State.CONNECTING
@@ -393,4 +397,4 @@ class Reading:
             if finer is not None:
                 self._slots = finer
         queued = self._playback.queued_frames()
-        self._fetcher.schedule(self._slots, self._current_slot, queued)
+        self._fetcher.schedule(self._slots, self._current_slot, queued, self._planner.prefer_cached)

@@ -125,16 +125,18 @@ class Export:
             self._saver.discard()
             raise reading.error or ReaderError("The reading stopped before the end.")
         self._saver.commit()  # the audio first: subtitles that cannot be written must not cost it
-        if self.subtitles is not None:
-            starts = refine(reading.timeline.marks(), self._saver.envelope)
-            rate = reading.audio_format.sample_rate
+        saved = reading.saved
+        if self.subtitles is not None and saved is not None and saved.timeline is not None:
+            # The file's own marks: where a stream broke, what was heard differs.
+            timeline = saved.timeline
+            starts = refine(timeline.marks(), self._saver.envelope)
             found = cues(
                 starts,
                 reading.sentences,
                 self._text,
-                reading.delivered_frames,
-                rate,
-                words=reading.timeline.word_marks(),
+                saved.frames,
+                timeline.sample_rate,
+                words=timeline.word_marks(),
             )
             try:
                 write_subtitles(self.subtitles, found)

@@ -22,6 +22,7 @@ from reader.reading.cache import AudioCache, CacheKey, CacheWriter
 from reader.reading.cost import Tally
 from reader.reading.events import Event, Retrying, Voicing
 from reader.reading.pace import EndpointPace
+from reader.reading.rejoin import Rejoin
 from reader.text.sentences import Chunk
 
 log = logging.getLogger(__name__)
@@ -47,8 +48,8 @@ def may_retry(error: BaseException, attempt: int) -> bool:
 class ChunkSlot:
     """One chunk's audio as it arrives from its fetch worker.
 
-    `attempt` counts how often this chunk's text was asked for again after a stream
-    broke mid-chunk; `delay` is how long its worker waits before the request.
+    `attempt` counts how often this chunk was asked for again after a stream broke
+    mid-chunk; `delay` is how long its worker waits before the request.
 
     A long text has a slot per chunk from the start (14,000 for a megabyte), so a slot
     is kept small: slots and a C queue rather than a dict and `queue.Queue`'s three
@@ -70,6 +71,11 @@ class ChunkSlot:
         "first_at",
         "last_at",
         "from_cache",
+        "rejoin",
+        "complete",
+        "kept",
+        "replay",
+        "played",
     )
 
     def __init__(self, chunk: Chunk, attempt: int = 0, delay: float = 0.0) -> None:
@@ -85,6 +91,16 @@ class ChunkSlot:
         # When the request went out, and when its first and last audio arrived.
         self.requested_at = self.first_at = self.last_at = 0.0
         self.from_cache = False
+        # A chunk asked for again after its stream broke, or gone back to by a seek:
+        # where the listener rejoins it.
+        self.rejoin: Rejoin | None = None
+        self.complete = False  # its audio all arrived (written by the worker only)
+        # What the pump took of it so far, while it is the one heard (a seek inside it
+        # replays that rather than asking again); and what to take before the queue,
+        # last first.
+        self.kept: list[AudioChunk] = []
+        self.replay: list[AudioChunk] = []
+        self.played = False  # the pump took all of it: nothing more will come
 
 
 class Fetcher:
@@ -113,6 +129,7 @@ class Fetcher:
         self._cache = cache if provider.cache_scope else None
         self.requests = 0  # requests sent to the provider (cache hits are not requests)
         self.cancel = CancelToken()
+        self._passes = [self.cancel]  # every pass's, for `cancel_all`
         self._workers: list[threading.Thread] = []
         # Set once a response showed the server sends nothing until a whole request is
         # synthesized (a buffering proxy); read by the engine to request one sentence at
@@ -123,21 +140,36 @@ class Fetcher:
         # every chunk of a long text each time audio arrives.
         self._frontier = -1
 
-    def new_pass(self) -> None:
-        """Cancel what is in flight and start a fresh set of requests."""
-        self.cancel.cancel()
+    def new_pass(self, slots: list[ChunkSlot]) -> None:
+        """Start a fresh set of requests for `slots`. What is in flight goes on: its
+        audio is paid for, and reaches the cache or a slot of `slots` that kept it."""
+        self._passes = [token for token in self._passes if not token.cancelled]
         self.cancel = CancelToken()
-        self._frontier = -1
+        self._passes.append(self.cancel)
+        started = [slot.chunk.sentences[0] for slot in slots if slot.started]
+        self._frontier = max(started, default=-1)
+
+    def cancel_all(self) -> None:
+        """Stop every request, of this pass and of earlier ones."""
+        for token in self._passes:
+            token.cancel()
 
     def join(self, timeout: float = 2.0) -> None:
         for worker in self._workers:
             worker.join(timeout)
         self._workers = [w for w in self._workers if w.is_alive()]
 
-    def schedule(self, slots: list[ChunkSlot], current: int, queued: int) -> None:
+    def schedule(
+        self,
+        slots: list[ChunkSlot],
+        current: int,
+        queued: int,
+        prefer: Callable[[list[ChunkSlot], int, Callable[[str], bool]], ChunkSlot] | None = None,
+    ) -> None:
         """Start requests ahead of playback (`queued` frames are waiting to be played):
         within the concurrency limit and the look-ahead, always including the chunk
-        being played and the next one."""
+        being played and the next one. `prefer` may put in a slot's place another cut
+        of its text that the cache holds."""
         in_flight, ahead = 0, queued
         for index in range(current, len(slots)):
             slot = slots[index]
@@ -154,6 +186,8 @@ class Fetcher:
                 break
             if index > current + 1 and ahead >= self._lookahead_frames(slot):
                 break
+            if prefer is not None and self._cache is not None:
+                slot = prefer(slots, index, self.cached)
             self._launch(slot)
             in_flight += 1
 
@@ -200,7 +234,7 @@ class Fetcher:
         entry = self._cache.get(key) if self._cache is not None and key is not None else None
         if entry is None:
             return False
-        slot.from_cache = True
+        slot.from_cache = slot.complete = True
         slot.requested_at = slot.first_at = slot.last_at = time.monotonic()
         timings = entry.timings
         for start in range(0, len(entry.pcm), BLOCK_FRAMES):
@@ -246,6 +280,7 @@ class Fetcher:
                             slot.queue.put(audio)
                             if writer is not None:
                                 writer.append(audio.pcm, audio.format, audio.timings)
+                    slot.complete = not cancel.cancelled
                     if writer is not None and not cancel.cancelled:
                         writer.commit()
                         writer = None
@@ -254,8 +289,8 @@ class Fetcher:
                     return
                 except TRANSIENT as error:
                     # Only a request that gave no audio yet is retried here; a chunk that
-                    # broke after some audio is re-planned by the engine from the sentence
-                    # it broke in, so nothing already queued is queued again.
+                    # broke after some audio is asked for again by the engine, which
+                    # knows what of it was heard.
                     if slot.received_frames or not may_retry(error, attempt) or cancel.cancelled:
                         raise
                     attempt += 1

@@ -26,6 +26,7 @@ class Timeline:
     """
 
     def __init__(self, sample_rate: int, speed: float = 1.0) -> None:
+        self.sample_rate = sample_rate
         self._frames: list[int] = []
         self._sentences: list[int] = []
         self._exact_marks: list[bool] = []
@@ -38,15 +39,22 @@ class Timeline:
         # (or characters: only those that begin a word are kept), for word-level cues.
         self._words: list[tuple[int, int]] = []
         self._last_word = -1  # the current chunk's last timed word (a char offset)
+        # Where each of the current chunk's sentences begins in its audio, once marked:
+        # its index in the chunk → frames from the chunk's start.
+        self._placed: dict[int, int] = {}
 
-    def begin_chunk(self, chunk: Chunk, start_frame: int) -> None:
+    def begin_chunk(self, chunk: Chunk, start_frame: int, position: int = 0, skip: int = 0) -> None:
+        """`chunk`'s audio follows from `start_frame` on; when it is a chunk asked for
+        again, its first `skip` frames are not played: what is heard begins at its
+        `position`-th sentence."""
         self._chunk = chunk
-        self._chunk_start = start_frame
-        self._next = 0
+        self._chunk_start = start_frame - skip
+        self._placed = {}
         self._timed = False
-        self._last_word = -1
-        self._mark(start_frame, chunk.sentences[0], exact=True)
-        self._next = 1
+        self._last_word = chunk.starts[position] - 1  # no words from the part not played
+        self._next = position
+        self._mark(start_frame, chunk.sentences[position], exact=True)
+        self._next = position + 1
 
     def add_timings(self, timings: Sequence[WordTiming]) -> None:
         """Exact marks: a sentence starts at the first timing at or after its first char."""
@@ -92,21 +100,48 @@ class Timeline:
             self._next += 1
         self._chunk = None
 
-    def resume_position(self, frames_in_chunk: int) -> int:
-        """Where in the current chunk (an index into its sentences) a stream that broke
-        after `frames_in_chunk` frames must start again: the last sentence surely
-        begun, so that no word is lost (a part of it may be heard twice)."""
+    def resume_point(self, frames_in_chunk: int) -> tuple[int, int]:
+        """Where in the current chunk a stream that broke after `frames_in_chunk` frames
+        must be heard again: the last sentence surely begun, so that no word is lost (a
+        part of it may be heard twice), as (its index in the chunk, frames from the
+        chunk's start to it)."""
         chunk = self._chunk
         if chunk is None:
-            return 0
-        if self._timed:
-            return max(0, self._next - 1)
+            return 0, 0
         position = 0
-        for index, start in enumerate(chunk.starts):
-            if start / self._chars_per_frame * _SLOW_SPEECH > frames_in_chunk:
-                break
-            position = index
-        return position
+        if self._timed:
+            position = max(0, self._next - 1)
+        else:
+            for index, start in enumerate(chunk.starts):
+                if start / self._chars_per_frame * _SLOW_SPEECH > frames_in_chunk:
+                    break
+                position = index
+        position = max(position, min(self._placed))  # the first sentence heard of it
+        while position not in self._placed:
+            position -= 1
+        return position, self._placed[position]
+
+    @property
+    def timed(self) -> bool:
+        """Whether the current chunk's marks come from the provider's timings."""
+        return self._timed
+
+    @property
+    def placed(self) -> dict[int, int]:
+        """Where each of the current chunk's sentences begins: its index in the chunk →
+        frames from the chunk's start, as marked, else as estimated from the rate."""
+        chunk = self._chunk
+        if chunk is None:
+            return dict(self._placed)
+        rate = self._chars_per_frame
+        return {i: self._placed.get(i, round(at / rate)) for i, at in enumerate(chunk.starts)}
+
+    def estimate_start(self, chunk: Chunk, position: int) -> int:
+        """Frames from `chunk`'s start to its `position`-th sentence: as marked when it
+        is the chunk being heard, else from the speech rate learned so far."""
+        if chunk is self._chunk and position in self._placed:
+            return self._placed[position]
+        return round(chunk.starts[position] / self._chars_per_frame)
 
     def abandon_chunk(self) -> None:
         """The current chunk's stream broke: it gets no more marks, and its length does
@@ -134,6 +169,7 @@ class Timeline:
     def _mark(self, frame: int, sentence: int, exact: bool = False) -> None:
         if self._frames and frame < self._frames[-1]:
             frame = self._frames[-1]  # marks never go backwards
+        self._placed[self._next] = frame - self._chunk_start
         self._exact_marks.append(exact)
         # Sentence first: readers bound their search by len(self._frames).
         self._sentences.append(sentence)

@@ -67,6 +67,20 @@ def speech_pcm(text: str) -> bytes:
 
 _PROVIDER: Any = None
 _LOCK = threading.Lock()
+_SPOKEN: dict[str, bytes] = {}
+
+
+def same_speech_pcm(text: str) -> bytes:
+    """`speech_pcm(text)`, the same bytes every time it is asked for the same text (the
+    offline voice varies a few samples from one call to the next): a deterministic
+    server, for tests that compare a broken reading's file with a clean one's."""
+    with _LOCK:
+        known = _SPOKEN.get(text)
+    if known is None:
+        known = speech_pcm(text)
+        with _LOCK:
+            known = _SPOKEN.setdefault(text, known)
+    return known
 
 
 def _offline(registry: Any) -> Any:
@@ -93,6 +107,7 @@ class FakeSpeechServer(ThreadingHTTPServer):
         # Speech made one sentence at a time and joined, so tests know where each
         # sentence's first sample is: request text → the frame each sentence starts at.
         self.per_sentence = False
+        self.same_audio = False  # the same text always gets the same audio (same_speech_pcm)
         # "paced": synthetic audio (fast to make: 14 characters a second) streamed at
         # `pace` x real time after `first_byte_s`, as a server that synthesizes live.
         self.pace = 1.5
@@ -337,11 +352,14 @@ class _Handler(BaseHTTPRequestHandler):
         self._chunked("audio/pcm", pieces())
 
     def _speech(self, text: str) -> bytes:
+        if self.server.same_audio and not self.server.per_sentence:
+            return same_speech_pcm(text)
         if not self.server.per_sentence:
             return speech_pcm(text)
         from reader.text.sentences import split_sentences
 
-        parts = [speech_pcm(s.text) for s in split_sentences(text)]
+        speak = same_speech_pcm if self.server.same_audio else speech_pcm
+        parts = [speak(s.text) for s in split_sentences(text)]
         starts = np.cumsum([0] + [len(p) // 2 for p in parts[:-1]])
         self.server.sentence_frames[text] = [int(f) for f in starts]
         return b"".join(parts)

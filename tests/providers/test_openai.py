@@ -378,23 +378,28 @@ def test_a_buffering_proxy_is_noticed_and_then_asked_one_sentence_at_a_time(
     from reader.reading.events import State, Voicing
 
     server.mode = "buffering"
-    server.synthesis_speed = 6.0  # the proxy synthesizes at 4x the speed playback consumes
-    first = "A short opening sentence here."
-    rest = [
-        f"Then sentence number {n} follows, a fair bit longer than the first." for n in range(4)
-    ]
+    server.synthesis_speed = 12.0  # the proxy synthesizes at 4x the speed playback consumes
+    # Long enough to play while the request sent with it (four sentences, kept when the
+    # proxy is noticed: it is paid for) is synthesized.
+    first = "An opening sentence here, which runs on for a little while before it ends."
+    rest = [f"Then sentence number {n} follows, about as long as the first." for n in range(8)]
     provider = registry.create("openai-compatible", server.url)
-    reading = Reading(" ".join([first, *rest]), provider, Voicing("af_heart"), clock_output(1.5))
+    reading = Reading(" ".join([first, *rest]), provider, Voicing("af_heart"), clock_output(3.0))
     reading.start()
     assert reading.wait(60) and reading.state is State.FINISHED
-    # After the first (one-sentence) answer showed the proxy holds whole clips, what had
-    # not sounded yet was asked one sentence per request, and nothing went silent.
+    # After the first (one-sentence) answer showed the proxy holds whole clips, the
+    # request already in flight was kept (it is paid for) and what had not been asked
+    # yet was asked one sentence per request, and nothing went silent.
+    from reader.text.sentences import split_sentences
+
     answered = [r.body["input"] for r in server.requests if r.method == "POST"]
-    assert set(rest) <= set(answered), answered
+    paid = [s.text for text in answered for s in split_sentences(text)]
+    assert sorted(paid) == sorted([first, *rest]), answered  # each sentence paid once
+    assert len(answered) > 2, answered
+    assert all(len(split_sentences(text)) == 1 for text in answered[2:]), answered
     assert reading.buffer.underruns == 0
-    # Each sentence was played exactly once: what was delivered is the opening plus the
-    # four one-sentence answers (the multi-sentence request was cancelled unheard).
-    frames = sum(len(server.sent[text]) // 2 for text in [first, *rest])
+    # Each sentence was played exactly once: what was delivered is every answer.
+    frames = sum(len(server.sent[text]) // 2 for text in answered)
     assert reading.delivered_frames == frames
 
 

@@ -44,16 +44,34 @@ def test_a_broken_stream_resumes_at_the_last_sentence_surely_begun() -> None:
     timeline.begin_chunk(chunk(1, (1, 2, 3), (0, 40, 80), 120), 2000)
     # Sentence 2 is estimated to start at 800 frames; allowing for slower speech it
     # counts as begun only from 1040.
-    assert timeline.resume_position(1000) == 0
-    assert timeline.resume_position(1100) == 1
-    assert timeline.resume_position(5000) == 2
+    # Returned with where that sentence begins in the chunk's audio (50 frames a char).
+    timeline.audio_received(1000)
+    assert timeline.resume_point(1000) == (0, 0)
+    timeline.audio_received(1100)
+    assert timeline.resume_point(1100) == (1, 800)
+    timeline.audio_received(5000)
+    assert timeline.resume_point(5000) == (2, 1600)
+
+
+def test_a_chunk_asked_again_is_heard_from_the_sentence_it_broke_in() -> None:
+    timeline = Timeline(1000)
+    three = Chunk(0, " ".join(["a" * 39, "b" * 39, "c" * 39]), (0, 1, 2), (0, 40, 80))
+    timeline.begin_chunk(three, 0)
+    timeline.add_timings([WordTiming(0, 0), WordTiming(40, 800)])
+    timeline.abandon_chunk()  # broke after 1000 frames, in sentence 1
+    # Asked again whole; its first 800 frames (sentence 0) are not played again.
+    timeline.begin_chunk(three, 1000, position=1, skip=800)
+    timeline.add_timings([WordTiming(0, 0), WordTiming(40, 800), WordTiming(80, 1600)])
+    assert [s for s, _, _ in timeline.marks()] == [0, 1, 1, 2]
+    assert timeline.marks()[-1][1] == 1000 + 800  # sentence 2: 800 frames after 1
+    assert timeline.word_marks()[-2:] == [(1, 1000), (2, 1800)]
 
 
 def test_with_exact_timings_a_broken_stream_resumes_at_the_last_timed_sentence() -> None:
     timeline = Timeline(1000)
     timeline.begin_chunk(chunk(0, (0, 1, 2), (0, 10, 20), 30), 0)
     timeline.add_timings([WordTiming(3, 100), WordTiming(10, 400)])
-    assert timeline.resume_position(450) == 1
+    assert timeline.resume_point(450) == (1, 400)
     timeline.abandon_chunk()
     timeline.end_chunk(10_000)  # nothing more is marked for an abandoned chunk
     assert timeline.start_of(2) is None
