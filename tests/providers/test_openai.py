@@ -134,8 +134,8 @@ def test_a_rejected_key_says_how_to_replace_it_for_that_server(server, tmp_path)
     result = speak(server, tmp_path / "x.wav", env=env)
     assert result.returncode == 3
     assert (
-        "rejected the key (401: Incorrect API key). Update it with "
-        f"`reader keys set openai-compatible --base-url {server.url}`"
+        "rejected the key (401: Incorrect API key). Set the right one in Settings → Keys, "
+        f"or with `reader keys set openai-compatible --base-url {server.url}`"
     ) in result.stderr
 
 
