@@ -61,7 +61,16 @@ class TimelineBar(QSlider):
         """(empty, synthesized, heard): each at 3:1 or more against its neighbour, so the
         bar reads in any palette, dark ones included."""
         palette = self.palette()
-        empty = palette.color(QPalette.ColorRole.Base)
+        # The track: the text colour, faint, over the window's: visible on light and dark
+        # palettes alike (Mid on Base all but vanishes in a dark one).
+        window = palette.color(QPalette.ColorRole.Window)
+        text = palette.color(QPalette.ColorRole.Text)
+        empty = QColor.fromRgbF(
+            window.redF() + (text.redF() - window.redF()) * 0.15,
+            window.greenF() + (text.greenF() - window.greenF()) * 0.15,
+            window.blueF() + (text.blueF() - window.blueF()) * 0.15,
+        )
+        empty = QColor(empty.rgb())  # as painted: whole 8-bit channels
         highlight = palette.color(QPalette.ColorRole.Highlight)
         darker = luminance(empty) > 0.18  # light palettes fill darker, dark ones lighter
         synthesized = stepped(highlight, empty, SHAPE_RATIO, darker)
@@ -113,16 +122,12 @@ class TimelineBar(QSlider):
         empty, shaded, heard_color = self.colors()
         area = QRectF(self.rect()).adjusted(0.5, 0.5, -0.5, -0.5)
         radius = area.height() / 2
-        # The track drawn from the text colour, faint: visible on light and dark palettes
-        # alike (Mid on Base all but vanishes in a dark one).
         outline = palette.color(QPalette.ColorRole.Text)
         outline.setAlphaF(0.6)
-        track = palette.color(QPalette.ColorRole.Text)
-        track.setAlphaF(0.15)
         if self.hasFocus():  # where the keyboard is
             outline = palette.color(QPalette.ColorRole.Highlight)
         painter.setPen(outline)
-        painter.setBrush(track)
+        painter.setBrush(empty)
         painter.drawRoundedRect(area, radius, radius)
         painter.setPen(Qt.PenStyle.NoPen)
         for share, color in ((self._synthesized, shaded), (self._heard, heard_color)):

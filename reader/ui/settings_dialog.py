@@ -51,6 +51,16 @@ def _spin(low: int, high: int, value: int, suffix: str, name: str) -> QSpinBox:
     return box
 
 
+def _scrolling(page: QWidget) -> QScrollArea:
+    """`page` in a frameless scroll area: a tall page scrolls on a small screen (at 2x on
+    1366x800, say) rather than push OK and Cancel off it."""
+    view = QScrollArea()
+    view.setWidget(page)
+    view.setWidgetResizable(True)
+    view.setFrameShape(QFrame.Shape.NoFrame)
+    return view
+
+
 class SettingsDialog(QDialog):
     """Edits a copy of Settings; `settings()` is the result once accepted. Keys are saved
     to the keyring at once (they never pass through Settings)."""
@@ -83,19 +93,14 @@ class SettingsDialog(QDialog):
         self.servers = ServersPage(settings.endpoints, store, redactor)
         self.servers.endpoints_saved.connect(self.keys.set_endpoints)
         self.tabs.addTab(self.keys, "&Keys")
-        # The tallest page scrolls on a small screen rather than push OK off it.
-        servers_view = QScrollArea()
-        servers_view.setWidget(self.servers)
-        servers_view.setWidgetResizable(True)
-        servers_view.setFrameShape(QFrame.Shape.NoFrame)
-        self.tabs.addTab(servers_view, "&Servers")
+        self.tabs.addTab(_scrolling(self.servers), "&Servers")
         self.tabs.addTab(self._reading_page(settings), "&Reading")
         self.voices = VoicesPage(registry.voice_store())
-        self.tabs.addTab(self.voices, "&Voices")
+        self.tabs.addTab(_scrolling(self.voices), "&Voices")
         self.tabs.addTab(self._audio_page(settings), "&Audio")
         self.tabs.addTab(self._window_page(settings), "&Window")
         self.shortcuts = ShortcutsPage(settings, shortcut_status, configure_shortcuts)
-        self.tabs.addTab(self.shortcuts, "Sh&ortcuts")
+        self.tabs.addTab(_scrolling(self.shortcuts), "Sh&ortcuts")
         self.show_page(page, key_place)
         buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel

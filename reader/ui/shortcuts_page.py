@@ -16,7 +16,6 @@ from PySide6.QtWidgets import (
     QFormLayout,
     QHBoxLayout,
     QKeySequenceEdit,
-    QLabel,
     QLineEdit,
     QPushButton,
     QToolButton,
@@ -25,6 +24,7 @@ from PySide6.QtWidgets import (
 )
 
 from reader.settings import SHORTCUT_ACTIONS, Settings
+from reader.ui.announce import ValueLabel
 
 
 def reader_command(action: str = "read-selection") -> str:
@@ -76,15 +76,17 @@ class ShortcutsPage(QWidget):
         self.enabled = QCheckBox("Reader registers these shortcuts for the whole desktop")
         self.enabled.setAccessibleName("System-wide shortcuts")
         self.enabled.setChecked(settings.global_shortcuts)
-        self.status = QLabel(status)
+        self.status = ValueLabel("Shortcuts status", status)
         self.status.setWordWrap(True)
-        self.status.setAccessibleName("Shortcuts status")
         form = QFormLayout()
         self.edits: dict[str, QKeySequenceEdit] = {}
         for action, label, default in SHORTCUT_ACTIONS:
             edit = QKeySequenceEdit(QKeySequence(settings.shortcuts.get(action, default)))
             edit.setMaximumSequenceLength(1)
             edit.setAccessibleName(label)
+            # Its inner line edit is what takes the focus: a screen reader names that.
+            for inner in edit.findChildren(QLineEdit):
+                inner.setAccessibleName(label)
             clear = QToolButton()
             clear.setText("Clear")
             clear.setAccessibleName(f"Clear {label}")

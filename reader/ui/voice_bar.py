@@ -7,7 +7,7 @@ import logging
 from collections.abc import Callable
 
 from PySide6.QtCore import QTimer, Signal, Slot
-from PySide6.QtGui import QResizeEvent
+from PySide6.QtGui import QAction, QResizeEvent
 from PySide6.QtWidgets import (
     QComboBox,
     QDoubleSpinBox,
@@ -101,14 +101,13 @@ class VoiceBar(QToolBar):
         # label it is labelled by (Qt on Linux gives a combo box its value as its name),
         # and Alt with the underlined letter goes to the control.
         labels = ("&Provider", "&Model", None, "&Speed")
-        self._labels: list[QLabel] = []
+        self._labels: list[QAction] = []  # the labels' places in the bar
         for label, control in zip(labels, self.controls(), strict=True):
             if label is not None:
                 tag = QLabel(label)
                 tag.setBuddy(control)
                 tag.setContentsMargins(6, 0, 2, 0)
-                self._labels.append(tag)
-                self.addWidget(tag)
+                self._labels.append(self.addWidget(tag))
             self.addWidget(control)
         # Qt's overflow button (shown when the bar is too narrow) has no name of its own.
         extension = self.findChild(QToolButton, "qt_toolbar_ext_button")
@@ -153,13 +152,18 @@ class VoiceBar(QToolBar):
         self._share_width()
 
     def _share_width(self) -> None:
-        """At narrow widths the provider and model boxes give way (their whole names in
-        the list and the tooltip) before the voice and speed go into the overflow menu."""
+        """At narrow widths the labels go first (each control keeps its label for screen
+        readers and Alt+letter), then the provider and model boxes give way (their whole
+        names in the list and the tooltip), before the voice and speed would go into the
+        overflow menu."""
         boxes = (self.provider_box, self.model_box)
         wanted = [box.sizeHint().width() for box in boxes]
         others = self.voice_button.width() + self.speed_box.sizeHint().width()
-        others += sum(label.sizeHint().width() for label in self._labels)
-        room = self.width() - others - 40  # the handle, margins and spacing
+        labels = sum(self.widgetForAction(place).sizeHint().width() for place in self._labels)
+        shown = sum(wanted) + others + labels + 40 <= self.width()
+        for place in self._labels:
+            place.setVisible(shown)
+        room = self.width() - others - (labels if shown else 0) - 40  # the handle, margins
         for box, width in zip(boxes, wanted, strict=True):
             share = _ANY_WIDTH if sum(wanted) <= room else room * width // max(1, sum(wanted))
             box.setMaximumWidth(max(box.fontMetrics().horizontalAdvance("M" * 5) + 24, share))

@@ -163,6 +163,7 @@ class VoiceButton(QToolButton):
         self._hint.setEnabled(False)
         self._status = self._menu.addAction("")
         self._status.setEnabled(False)
+        self._note = ""  # what the status line says of the list when nothing is searched
         # For a server that lists no voices: any name the person types is sent as given.
         self.other_action = QAction("Other voice…", self._menu)
         self.other_action.setToolTip("Type the name of a voice the server knows")
@@ -207,12 +208,15 @@ class VoiceButton(QToolButton):
         """`offered`: the server lists no voices, so these are suggestions (OpenAI's
         standard voices and names typed before) and "Other voice…" takes any name."""
         self._clear()
-        self._status.setVisible(not voices or offered)
-        self._status.setText(
+        self._note = (
             "This server lists no voices: OpenAI's standard ones, or type one"
             if offered
             else "This provider lists no voices."
+            if not voices
+            else ""
         )
+        self._status.setText(self._note)
+        self._status.setVisible(bool(self._note))
         self._favourites = list(favourites or [])
         self._recent = list(recent or [])
         groups = language_groups(voices)
@@ -258,6 +262,7 @@ class VoiceButton(QToolButton):
         label = f"Voice: {name}" if name else "Voice"
         room = self.width() - 24
         self.setText(self.fontMetrics().elidedText(label, Qt.TextElideMode.ElideRight, room))
+        self.setAccessibleName(label)  # the whole name, however the button cuts it
         self.setToolTip(f"{label}. Choose the voice (Ctrl+Shift+O)")
 
     def voice_ids(self) -> list[str]:
@@ -374,7 +379,10 @@ class VoiceButton(QToolButton):
             action.setVisible(not words)
         for heading, members in self._groups:
             heading.setVisible(any(member.isVisible() for member in members))
-        if self._voices:
+        if not words:  # the search emptied: the list's own note again, if any
+            self._status.setText(self._note)
+            self._status.setVisible(bool(self._note))
+        elif self._voices:
             matches = any(action.isVisible() for _, action in self._voices)
             self._status.setText(f"No voice matches “{text.strip()}”")
             self._status.setVisible(not matches)

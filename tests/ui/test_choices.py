@@ -113,7 +113,9 @@ def test_provider_model_voice_and_speed_survive_a_restart(qtbot, server, tmp_pat
         bar = window.voice_bar
         assert bar is not None and bar.provider.id == registry.default_id()
         kokoro = next(
-            i for i in range(bar.provider_box.count()) if "Kokoro" in bar.provider_box.itemText(i)
+            i
+            for i in range(bar.provider_box.count())
+            if bar.provider_box.itemText(i).endswith(": Kokoro")
         )
         bar.provider_box.setCurrentIndex(kokoro)
         bar.provider_box.activated.emit(kokoro)
@@ -130,7 +132,9 @@ def test_provider_model_voice_and_speed_survive_a_restart(qtbot, server, tmp_pat
         again = start(qtbot, settings_file, registry)
         bar = again.voice_bar
         assert bar is not None
-        assert "Kokoro" in bar.provider_box.currentText()
+        assert bar.provider_box.currentText().endswith(
+            ": Kokoro"
+        )  # the server, not the offline Kokoro
         qtbot.waitUntil(lambda: bar.voice_button.voice_ids() == ["af_heart", "bm_george"])
         assert bar.voicing.voice == "bm_george" and bar.voicing.speed == 1.5
         assert bar.model_box.currentText() == "tts-1" and bar.speed_box.value() == 1.5
