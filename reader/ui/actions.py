@@ -65,8 +65,11 @@ class WindowActions:
         """The actions that only make sense while a reading runs."""
         return [self.stop, self.previous, self.next, self.replay]
 
-    def build_menus(self, window: QMainWindow) -> QMenu:
-        """File, Reading and Help menus; returns the Reading menu (more is added to it)."""
+    def build_menus(
+        self, window: QMainWindow, open_voice_menu: Callable[[], object] | None = None
+    ) -> QMenu:
+        """File, Reading and Help menus; with `open_voice_menu`, Reading → Choose voice…
+        (Ctrl+Shift+O) opens the toolbar's voice menu. Returns the Reading menu."""
         file_menu = window.menuBar().addMenu("&File")
         for action in (self.export, self.settings):
             file_menu.addAction(action)
@@ -78,6 +81,11 @@ class WindowActions:
         reading.addSeparator()
         for action in (self.play, self.stop, self.previous, self.replay, self.next):
             reading.addAction(action)
+        if open_voice_menu is not None:
+            reading.addSeparator()
+            keys = ["Ctrl+Shift+O"]
+            tip = "Open the voice menu"
+            reading.addAction(make_action(window, "Choose &voice…", tip, keys, open_voice_menu))
         window.menuBar().addMenu("&Help").addAction(self.about)
         return reading
 

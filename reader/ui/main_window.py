@@ -19,18 +19,18 @@ from PySide6.QtWidgets import (
 )
 
 from reader import APP_NAME
-from reader.errors import ReaderError, UsageError
 from reader.providers.base import Provider
 from reader.reading.engine import Reading
 from reader.reading.events import Progress, State, Voicing
 from reader.settings import Settings
-from reader.ui.actions import WindowActions, make_action
+from reader.ui.actions import WindowActions
 from reader.ui.announce import announce
-from reader.ui.banner import FIX_DEVICE, FIX_RETRY, FIX_SETTINGS_KEYS, FIX_VOICE, Banner, fix_for
+from reader.ui.banner import FIX_DEVICE, FIX_RETRY, FIX_SETTINGS_KEYS, FIX_VOICE, Banner
 from reader.ui.clipboard import system_text
 from reader.ui.exports import Exports
 from reader.ui.focus import chain_tabs
 from reader.ui.player import Player
+from reader.ui.problems import Problems
 from reader.ui.progress_view import ProgressView
 from reader.ui.reading_text import ReadingText
 from reader.ui.screen_fit import fit_to_screen
@@ -76,7 +76,6 @@ class MainWindow(QMainWindow):
         self.text.sentence_clicked.connect(self._on_sentence_clicked)
         self.text.read_from_requested.connect(self._read_from_position)
         self.text.textChanged.connect(self._text_edited)
-        self._problem: ReaderError | None = None  # the one the banner shows
         self._reader_place = voice_bar.key_place if voice_bar is not None else None
 
         self.actions_ = WindowActions(
@@ -108,7 +107,7 @@ class MainWindow(QMainWindow):
         self.previous_button = self.transport.previous_button
         self.replay_button = self.transport.replay_button
         self.next_button = self.transport.next_button
-        self._reading_menu = actions.build_menus(self)
+        actions.build_menus(self, voice_bar.voice_button.showMenu if voice_bar else None)
 
         self.progress = ProgressView()
         self.progress.position_clicked.connect(self._seek_to_position)
@@ -120,6 +119,16 @@ class MainWindow(QMainWindow):
             services.save_failed.connect(self.status.setText)
         self._exports = Exports(self, player.readings, status_line)
         self.banner = Banner()
+        self.problems = Problems(
+            self.banner,
+            self.status,
+            {
+                FIX_SETTINGS_KEYS: lambda: self.open_settings("keys", with_key_in_use=True),
+                FIX_DEVICE: lambda: self.open_settings("audio"),
+                FIX_VOICE: lambda: voice_bar.voice_button.showMenu() if voice_bar else None,
+                FIX_RETRY: lambda: self._start(self._last_heard),
+            },
+        )
 
         layout = QVBoxLayout()
         layout.addWidget(self.banner)
@@ -134,15 +143,6 @@ class MainWindow(QMainWindow):
             self.addToolBar(voice_bar)
             voice_bar.problem.connect(self._on_error)
             voice_bar.preview_requested.connect(self.preview)
-            self.voice_action = make_action(
-                self,
-                "Choose &voice…",
-                "Open the voice menu",
-                ["Ctrl+Shift+O"],
-                voice_bar.voice_button.showMenu,
-            )
-            self._reading_menu.addSeparator()
-            self._reading_menu.addAction(self.voice_action)
             if services is not None:
                 services.keys_changed.connect(voice_bar.refresh_keys)
                 voice_bar.choice_changed.connect(self._remember_choice)
@@ -152,7 +152,7 @@ class MainWindow(QMainWindow):
         player.reading_started.connect(self._on_reading_started)
         player.sentence_changed.connect(self._on_sentence)
         player.progress_changed.connect(self._on_progress)
-        player.retrying.connect(self._on_retrying)
+        player.retrying.connect(status_line.show_retrying)
         player.error_occurred.connect(self._on_error)
         player.finished.connect(self._on_finished)
 
@@ -236,8 +236,7 @@ class MainWindow(QMainWindow):
             return
         self.text.clear_highlight()
         self.progress.clear()
-        if isinstance(self._problem, UsageError):  # "Nothing to read", now there is
-            self.banner.hide()
+        self.problems.text_typed()
         self.transport.set_has_text(bool(self.text.toPlainText().strip()))
 
     def _start(self, start_sentence: int = 0, start_position: int | None = None) -> None:
@@ -297,50 +296,21 @@ class MainWindow(QMainWindow):
         else:
             self._read_from_position(position)
 
-    @Slot(float, str)
-    def _on_retrying(self, seconds: float, reason: str) -> None:
-        wait = f"Retrying in {seconds:.0f} s" if seconds >= 0.5 else "Retrying"
-        self.status.setText(f"{wait}: {reason}")
-
     @Slot(object)
     def _on_error(self, error: object) -> None:
-        problem = error if isinstance(error, ReaderError) else ReaderError(str(error))
-        self._problem = problem
-        self.status.setText(str(problem))
-        label = fix_for(problem)
-        fixes = {
-            FIX_SETTINGS_KEYS: self._open_key_settings,
-            FIX_DEVICE: lambda: self.open_settings("audio"),
-            FIX_VOICE: self._open_voice_menu,
-            FIX_RETRY: lambda: self._start(self._last_heard),
-        }
-        self.banner.show_problem(str(problem), label, fixes.get(label or ""))
-
-    def _open_key_settings(self) -> None:
-        """Settings → Keys with the row of the key in use selected: the one rejected."""
-        if self.services is None:
-            self.status.setText("Settings are not available in this window.")
-            return
-        place = self.voice_bar.key_place if self.voice_bar is not None else None
-        self.services.open_settings(self, "keys", place)
+        self.problems.show(error)
 
     @Slot()
     def _remember_choice(self) -> None:
         bar = self.voice_bar
         if bar is not None and bar.key_place != self._reader_place:
-            # Another provider or server: a problem with the last one's key is not its.
-            if not isinstance(self._problem, UsageError):
-                self.banner.hide()
+            self.problems.reader_changed()
             self._reader_place = bar.key_place
         if self.services is not None and bar is not None:
             voicing = bar.voicing
             self.services.remember_choice(
                 bar.provider.id, bar.base_url, voicing.model, voicing.voice, voicing.speed
             )
-
-    def _open_voice_menu(self) -> None:
-        if self.voice_bar is not None:
-            self.voice_bar.voice_button.showMenu()
 
     @Slot()
     def _on_finished(self) -> None:
@@ -375,11 +345,15 @@ class MainWindow(QMainWindow):
         return self._exports.dialog
 
     @Slot()
-    def open_settings(self, page: str = "keys") -> None:
+    def open_settings(self, page: str = "keys", with_key_in_use: bool = False) -> None:
+        """Settings at `page`; on Keys with the row of the key in use selected, when it is
+        the one a server rejected."""
         if self.services is None:
             self.status.setText("Settings are not available in this window.")
             return
-        self.services.open_settings(self, page)
+        bar = self.voice_bar
+        place = bar.key_place if with_key_in_use and bar is not None else None
+        self.services.open_settings(self, page, place)
 
     @Slot(object, object)
     def _follow_settings(self, settings: Settings, old: Settings) -> None:

@@ -4,7 +4,7 @@ for screen readers) and never widens the window."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import QSize, Qt
+from PySide6.QtCore import QSize, Qt, Slot
 from PySide6.QtGui import QPainter, QPaintEvent
 from PySide6.QtWidgets import QHBoxLayout, QSizePolicy, QWidget
 
@@ -78,6 +78,11 @@ class StatusLine(QWidget):
         row.setContentsMargins(0, 0, 0, 0)
         row.addWidget(self.status, 1)
         row.addWidget(self.tally)
+
+    @Slot(float, str)
+    def show_retrying(self, seconds: float, reason: str) -> None:
+        wait = f"Retrying in {seconds:.0f} s" if seconds >= 0.5 else "Retrying"
+        self.status.setText(f"{wait}: {reason}")
 
     def show_tally(self, tally: Tally) -> None:
         """What this session sent to servers (nothing shown while it is nothing)."""

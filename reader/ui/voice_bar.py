@@ -25,7 +25,8 @@ from reader.providers.openai import takes_any_voice
 from reader.providers.registry import Registry
 from reader.reading.events import Voicing
 from reader.settings import Endpoint
-from reader.ui.voices import VoiceButton, VoiceListLoader
+from reader.ui.voice_loader import VoiceListLoader
+from reader.ui.voices import VoiceButton
 
 log = logging.getLogger(__name__)
 

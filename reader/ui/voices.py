@@ -1,12 +1,11 @@
-"""The voice menu: a provider's voices, listed off the GUI thread, searchable."""
+"""The voice menu: a provider's voices by language, searchable, each with a preview and a
+star (the list itself comes from voice_loader, off the GUI thread)."""
 
 from __future__ import annotations
 
 import logging
-import threading
-from collections.abc import Callable
 
-from PySide6.QtCore import QLocale, QObject, Qt, QTimer, Signal, Slot
+from PySide6.QtCore import QLocale, Qt, QTimer, Signal, Slot
 from PySide6.QtGui import QAction, QKeyEvent, QMouseEvent
 from PySide6.QtWidgets import (
     QInputDialog,
@@ -17,9 +16,7 @@ from PySide6.QtWidgets import (
     QWidgetAction,
 )
 
-from reader.errors import ReaderError
-from reader.providers.base import Provider, Voice
-from reader.ui.background import emit_from_worker
+from reader.providers.base import Voice
 
 log = logging.getLogger(__name__)
 
@@ -46,41 +43,6 @@ def language_name(code: str) -> str:
     if language in (QLocale.Language.C, QLocale.Language.AnyLanguage):
         return code
     return QLocale.languageToString(language)
-
-
-class VoiceListLoader(QObject):
-    """Makes a provider (its key comes from the keyring, which may ask to be unlocked)
-    and asks it for its voices and models, all on a worker thread.
-
-    The signals are emitted from that thread; Qt queues them to receivers living on the
-    GUI thread, so the window never waits on a keyring or a server.
-    """
-
-    # provider key, the Provider, list[Voice], list[str] models
-    loaded = Signal(str, object, object, object)
-    # provider key, the Provider or None when it could not be made, the ReaderError
-    failed = Signal(str, object, object)
-
-    def load(self, key: str, make: Callable[[], Provider]) -> None:
-        worker = threading.Thread(target=self._run, args=(key, make), name="voices", daemon=True)
-        worker.start()
-
-    def _run(self, key: str, make: Callable[[], Provider]) -> None:
-        provider: Provider | None = None
-        try:
-            provider = make()
-            voices = provider.voices()
-            models = provider.models()
-        except ReaderError as error:
-            emit_from_worker(self.failed, key, provider, error)
-            return
-        except Exception as error:  # a server's odd answer must not kill the thread silently
-            log.exception("listing voices failed")
-            emit_from_worker(
-                self.failed, key, provider, ReaderError(f"Listing voices failed: {error}")
-            )
-            return
-        emit_from_worker(self.loaded, key, provider, voices, models)
 
 
 class _VoiceMenu(QMenu):
