@@ -34,8 +34,8 @@ class Dictionary:
     def __init__(self, entries: Iterable[Pronunciation] = ()) -> None:
         self._rules: list[tuple[re.Pattern[str], str]] = []
         for entry in entries:
-            if not entry.pattern:
-                continue
+            if check_pronunciation(entry):
+                continue  # settings loading has warned about it already
             if entry.regex:
                 self._rules.append((re.compile(entry.pattern), entry.replacement))
             else:
@@ -59,11 +59,17 @@ def check_pronunciation(entry: Pronunciation) -> str | None:
     if not entry.pattern:
         return "The text to replace is empty."
     if entry.regex:
+        # Compiled and tried once now, so a mistake is one skipped entry and not a crash
+        # on the first sentence: re raises more than re.error (IndexError for an unknown
+        # group name in the replacement, OverflowError for "a{4294967295}",
+        # RecursionError for very deep nesting).
         try:
             compiled = re.compile(entry.pattern)
             compiled.sub(entry.replacement, "")
         except re.error as error:
             return f"'{entry.pattern}' is not a valid regular expression: {error}."
+        except (IndexError, OverflowError, ValueError, RecursionError, MemoryError) as error:
+            return f"'{entry.pattern}' → '{entry.replacement}' cannot be used: {error}."
         if compiled.match(""):
             return f"'{entry.pattern}' matches empty text; it would change every position."
     return None
@@ -84,7 +90,13 @@ class Prepared:
         starts = array("i")  # original offset of each spoken character
         ends = array("i")  # original offset just past it
         position = 0
-        for edit in sorted(edits, key=lambda e: e.start):
+        # An insertion (start == end) goes before a replacement starting at the same
+        # place: a table row's ".\n" before the setext underline that follows the row.
+        # Taken the other way round, the text after the replacement was spoken twice and
+        # the map ran backwards.
+        for edit in sorted(edits, key=lambda e: (e.start, e.end)):
+            if edit.start < position:
+                continue  # overlapping edits are refused by _Edits; never map backwards
             parts.append(original[position : edit.start])
             starts.extend(range(position, edit.start))
             ends.extend(range(position + 1, edit.start + 1))
@@ -181,8 +193,20 @@ class _Edits:
         self._ends.insert(at, end)
 
 
+# The host of a URL urlsplit refuses: after the scheme and any user, up to the first
+# character that is not part of a name ("example.com／guide" → "example.com").
+_LOOSE_HOST = re.compile(r"(?:[^\s/@]*@)?\[?([\w.:-]*\w)")
+
+
 def _domain(url: str) -> str:
-    host = urlsplit(url if "://" in url else f"http://{url}").hostname or url
+    try:
+        host = urlsplit(url if "://" in url else f"http://{url}").hostname or url
+    except ValueError:
+        # A full-width slash (common in CJK text), an unclosed "[", a port out of range:
+        # still a link the person pasted, so its name is read rather than the text refused.
+        rest = url.split("://", 1)[-1]
+        loose = _LOOSE_HOST.match(rest)
+        host = loose.group(1).lower() if loose else rest
     return host.removeprefix("www.")
 
 
