@@ -87,7 +87,11 @@ def test_reader_speaks_despite_a_broken_pronunciation(tmp_path: Path) -> None:
     (folder / "settings.json").write_text(json.dumps({"pronunciations": entries}))
     out = tmp_path / "x.wav"
     result = reader(
-        "speak", "--no-play", "-o", str(out), "Version v2 is out.",
+        "speak",
+        "--no-play",
+        "-o",
+        str(out),
+        "Version v2 is out.",
         env={"XDG_CONFIG_HOME": str(config)},
     )
     assert result.returncode == 0, result.stderr
