@@ -154,7 +154,7 @@ def error_for(api: HttpApi, status: int, body: bytes, headers: httpx.Headers) ->
     """The typed error for a non-2xx response, with the provider's own words in one line."""
     said = message_of(body)
     name = api.name
-    if status in (401, 403):
+    if status in (401, 403) or (status == 400 and _google_key_invalid(body)):
         return AuthError(
             f"{name} rejected the key ({status}: {said}). Update it with "
             f"`reader keys set {api.provider_id}`."
@@ -168,6 +168,24 @@ def error_for(api: HttpApi, status: int, body: bytes, headers: httpx.Headers) ->
     if 400 <= status < 500:
         return BadRequest(f"{name} refused the request ({status}: {said}).")
     return ProviderUnavailable(f"{name} had a server error ({status}: {said}).")
+
+
+def _google_key_invalid(body: bytes) -> bool:
+    """Gemini and Vertex AI answer a key they do not accept with 400 INVALID_ARGUMENT;
+    only the ErrorInfo reason API_KEY_INVALID in the details says it is the key."""
+    if b"API_KEY_INVALID" not in body:
+        return False
+    try:
+        data = json.loads(body)
+    except ValueError:
+        return False
+    if isinstance(data, list) and data:
+        data = data[0]  # streamGenerateContent wraps errors in a one-element list
+    error = data.get("error") if isinstance(data, dict) else None
+    details = error.get("details") if isinstance(error, dict) else None
+    return isinstance(details, list) and any(
+        isinstance(d, dict) and d.get("reason") == "API_KEY_INVALID" for d in details
+    )
 
 
 def message_of(body: bytes) -> str:
