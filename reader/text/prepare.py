@@ -7,6 +7,7 @@ here keeps a map from the spoken text back to the original's characters.
 from __future__ import annotations
 
 import re
+import warnings
 from array import array
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
@@ -37,7 +38,7 @@ class Dictionary:
             if check_pronunciation(entry):
                 continue  # settings loading has warned about it already
             if entry.regex:
-                self._rules.append((re.compile(entry.pattern), entry.replacement))
+                self._rules.append((_compile(entry.pattern), entry.replacement))
             else:
                 # Whole words only: "Dr" must not change "Drive". Escapes in a plain
                 # replacement are not template syntax.
@@ -64,7 +65,7 @@ def check_pronunciation(entry: Pronunciation) -> str | None:
         # group name in the replacement, OverflowError for "a{4294967295}",
         # RecursionError for very deep nesting).
         try:
-            compiled = re.compile(entry.pattern)
+            compiled = _compile(entry.pattern)
             compiled.sub(entry.replacement, "")
         except re.error as error:
             return f"'{entry.pattern}' is not a valid regular expression: {error}."
@@ -73,6 +74,15 @@ def check_pronunciation(entry: Pronunciation) -> str | None:
         if compiled.match(""):
             return f"'{entry.pattern}' matches empty text; it would change every position."
     return None
+
+
+def _compile(pattern: str) -> re.Pattern[str]:
+    # re warns about syntax whose meaning may change in a later Python ("[[" as a nested
+    # set); the person's pattern means today what it does today, and a warning printed
+    # in the middle of a reading helps nobody.
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", FutureWarning)
+        return re.compile(pattern)
 
 
 @dataclass(frozen=True, slots=True)
