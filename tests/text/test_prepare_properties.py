@@ -20,7 +20,7 @@ from reader.text.prepare import (
 # Markdown's own characters, often, among letters, spaces and a little of everything.
 MARKDOWN = st.lists(
     st.one_of(
-        st.sampled_from(list("*_~`[]()!<>#|-=:/.\\\"' \n\t") + ["http://", "www.", "```"]),
+        st.sampled_from([*list("*_~`[]()!<>#|-=:/.\\\"' \n\t"), "http://", "www.", "```"]),
         st.sampled_from(list("abcxyz019")),
         st.characters(blacklist_categories=("Cs",)),
     ),
