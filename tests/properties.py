@@ -15,7 +15,7 @@ _EXAMPLES = int(os.environ.get("READER_FUZZ_EXAMPLES", "0"))
 
 settings.register_profile(
     "suite",
-    max_examples=30,
+    max_examples=100,
     deadline=None,  # a loaded 2-core machine; time is measured where it matters
     database=None,
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
