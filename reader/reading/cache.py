@@ -23,6 +23,7 @@ import logging
 import os
 import struct
 import tempfile
+import time
 import zlib
 from dataclasses import dataclass
 from pathlib import Path
@@ -45,6 +46,7 @@ _VERSION = 2
 _FOOTER = struct.Struct("<II")  # trailer length, CRC-32 of everything before the footer
 _MAX_RATE = 768_000
 _MAX_CHANNELS = 16
+_STALE_PART_S = 3600.0
 _SUFFIX = ".audio"
 
 
@@ -139,7 +141,9 @@ class AudioCache:
         return freed
 
     def evict(self) -> None:
-        """Delete the least recently used entries until the cache fits its cap."""
+        """Delete the least recently used entries until the cache fits its cap, and what
+        writers killed mid-entry left behind."""
+        self._remove_stale_parts()
         files = sorted(self._entries(), key=lambda entry: entry[2])
         total = sum(size for _, size, _ in files)
         for path, size, _ in files:
@@ -148,6 +152,20 @@ class AudioCache:
             with contextlib.suppress(OSError):
                 path.unlink()
                 total -= size
+
+    def _remove_stale_parts(self) -> None:
+        # A process killed while writing (kill -9, a power cut) leaves its ".part-" file:
+        # never read as an entry, but never counted or evicted either. One untouched for
+        # an hour belongs to no living writer (a request streams for minutes at most).
+        if not self.root.is_dir():
+            return
+        cutoff = time.time() - _STALE_PART_S
+        for folder in self.root.iterdir():
+            if folder.is_dir():
+                for path in folder.glob(".part-*"):
+                    with contextlib.suppress(OSError):
+                        if path.stat().st_mtime < cutoff:
+                            path.unlink()
 
     def _entries(self) -> list[tuple[Path, int, float]]:
         found: list[tuple[Path, int, float]] = []
