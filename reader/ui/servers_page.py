@@ -142,11 +142,15 @@ class ServersPage(QWidget):
     @Slot()
     def _url_changed(self) -> None:
         url = self.base_url.text().strip()
-        host = host_of(url) if url else ""
+        problem = ""
+        try:
+            host = host_of(url) if url else ""
+        except UsageError as error:  # half typed, or mistyped: said as it is typed
+            host, problem = "", str(error)
         self.trust.setText(f"I trust {host or 'this server'} with this key")
         self.trust.setVisible(bool(self.key.text()))
-        if not url:
-            self.transport.setText("")
+        if not url or problem:
+            self.transport.setText(problem)
         elif is_unencrypted(url):
             self.transport.setText(
                 "Unencrypted (plain http): text and key travel in the clear on your network."
