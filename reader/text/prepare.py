@@ -129,22 +129,27 @@ class Prepared:
 
 
 _FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})[^\n]*\n.*?(?:^ {0,3}\1[`~]*[ \t]*$|\Z)", re.M | re.S)
-# A link's text stops at the next "[" as well as at "]": otherwise every unclosed "["
-# on a line scanned to the line's end, quadratic in its length. (CommonMark too reads
+# A link's text stops at the next "[" as well as at "]", and its target at a bracket:
+# otherwise every unclosed "[" on a line (or "[x](" without its ")") scanned to the
+# line's (the text's) end, quadratic in its length. (CommonMark too reads
 # "[a [b](url)" as "[a " and a link "b".)
-_IMAGE = re.compile(r"!\[([^\[\]\n]*)\]\(([^)\s]*)(?:\s+\"[^\"]*\")?\)")
-_LINK = re.compile(r"\[([^\[\]\n]+)\]\(([^)\s]*)(?:\s+\"[^\"]*\")?\)")
+_IMAGE = re.compile(r"!\[([^\[\]\n]*)\]\(([^)\s\[\]]*)(?:\s+\"[^\"]*\")?\)")
+_LINK = re.compile(r"\[([^\[\]\n]+)\]\(([^)\s\[\]]*)(?:\s+\"[^\"]*\")?\)")
 _REFERENCE_LINK = re.compile(r"\[([^\[\]\n]+)\]\[[^\]\n]*\]")
 _LINK_DEFINITION = re.compile(r"^ {0,3}\[[^\]\n]+\]:[ \t]+\S+[^\n]*$", re.M)
 _AUTOLINK = re.compile(r"<((?:https?|ftp)://[^<>\s]+)>")
 _URL = re.compile(r"\b(?:https?://|www\.)[^\s<>()\[\]]*[^\s<>()\[\].,;:!?'\"]")
-_HEADING = re.compile(r"^ {0,3}(#{1,6})[ \t]+(.*?)[ \t]*#*[ \t]*$", re.M)
+# The heading's text is the rest of the line; its closing "#"s are stripped in code: as
+# `[ \t]+(.*?)[ \t]*#*[ \t]*$` a line of "# a", 2,000 spaces and "b" took 5 s (cubic).
+_HEADING = re.compile(r"^ {0,3}(#{1,6})[ \t]+(.*)$", re.M)
 _SETEXT = re.compile(r"^([^\n]+)\n {0,3}(=+|-+)[ \t]*$", re.M)
 _RULE = re.compile(r"^ {0,3}([-*_])(?:[ \t]*\1){2,}[ \t]*$", re.M)
 _QUOTE = re.compile(r"^ {0,3}(?:>[ \t]?)+", re.M)
 _LIST_ITEM = re.compile(r"^[ \t]*(?:[-*+]|\d{1,9}[.)])[ \t]+(?:\[[ xX]\][ \t]+)?", re.M)
+# Runs of blanks are possessive (*+): giving some back can never help a match, and
+# trying it made a line of 64,000 spaces take 29 s.
 _TABLE_RULE = re.compile(
-    r"^[ \t]*\|?[ \t]*:?-{3,}:?[ \t]*(?:\|[ \t]*:?-{3,}:?[ \t]*)*\|?[ \t]*$", re.M
+    r"^[ \t]*+\|?[ \t]*+:?-{3,}:?[ \t]*+(?:\|[ \t]*+:?-{3,}:?[ \t]*+)*\|?[ \t]*+$", re.M
 )
 _TABLE_ROW = re.compile(r"^[ \t]*\|.*\|[ \t]*$", re.M)
 _HTML_TAG = re.compile(
@@ -248,8 +253,10 @@ def read_markdown(text: str) -> Prepared:
     for match in _URL.finditer(text):
         edits.add(match.start(), match.end(), _domain(match.group()))
     for match in _by_blocks(_HEADING, text):
+        title = match.group(2).rstrip(" \t").rstrip("#").rstrip(" \t")
         edits.add(match.start(), match.start(2))
-        edits.add(match.end(2), match.end(), "\n")  # a heading is a paragraph of its own
+        # A heading is a paragraph of its own.
+        edits.add(match.start(2) + len(title), match.end(), "\n")
     for match in _by_blocks(_SETEXT, text):
         if match.group(1).strip() and not _LIST_ITEM.match(match.group(1)):
             edits.add(match.end(1), match.end(), "\n")

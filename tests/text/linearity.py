@@ -76,6 +76,9 @@ PATHOLOGICAL: dict[str, Callable[[int], str]] = {
     "unclosed `": leading("`"),
     "unclosed <b": leading("<b "),
     "unclosed <http://": lambda size: "".join("<http://a" for _ in range(size // 9)),
+    "unclosed [x](": lambda size: "[x](" * (size // 4),
+    "heading of blanks": lambda size: "# a" + " " * size + "b\n",  # was cubic
+    "a line of blanks": lambda size: " " * size,
     "python self._x": python_lines,
     "json export": json_export,
 }
