@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 import json
 import logging
+import math
 import os
 import time
 from dataclasses import dataclass, field
@@ -100,6 +101,10 @@ class SettingsFile:
             data = json.loads(raw)
         except json.JSONDecodeError as error:
             return self._set_aside(f"is not valid JSON ({error.msg} at line {error.lineno})")
+        except (ValueError, RecursionError):
+            # A number of thousands of digits, or arrays nested thousands deep: JSON,
+            # but nothing Reader wrote or a person would.
+            return self._set_aside("holds numbers or nesting too large to read")
         if not isinstance(data, dict):
             return self._set_aside("does not hold settings")
         return _settings_from(data)
@@ -174,7 +179,7 @@ def _settings_from(data: dict[str, Any]) -> Settings:
     values["prices"] = {
         str(name): float(value)
         for name, value in (prices.items() if isinstance(prices, dict) else [])
-        if isinstance(value, int | float) and not isinstance(value, bool) and value >= 0
+        if _usable_price(value)
     }
     values["shortcuts"] = _shortcuts(data.get("shortcuts"))
     return Settings(**values)
@@ -187,6 +192,16 @@ def _shortcuts(value: Any) -> dict[str, str]:
         if action in chosen and isinstance(key, str):
             chosen[action] = key
     return chosen
+
+
+def _usable_price(value: Any) -> bool:
+    """A number of dollars that can be a price (an int too big for a float cannot)."""
+    if not isinstance(value, int | float) or isinstance(value, bool):
+        return False
+    try:
+        return 0 <= float(value) < math.inf
+    except OverflowError:
+        return False
 
 
 def _voice_lists(value: Any) -> dict[str, list[str]]:

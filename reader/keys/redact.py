@@ -52,11 +52,29 @@ class RedactingFilter(logging.Filter):
         self._redactor = redactor
 
     def filter(self, record: logging.LogRecord) -> bool:
-        message = record.getMessage()
+        try:
+            message = record.getMessage()
+        except Exception as error:
+            # Arguments that do not fit the format: plain logging reports that and goes
+            # on, so a slip in a log call must not raise where it was made. The line is
+            # still written (through the redactor: its arguments may hold a key).
+            message = (
+                f"{_text(record.msg)} [log arguments {_text(record.args)} did not fit: {error}]"
+            )
         if record.exc_info and not record.exc_text:
-            record.exc_text = logging.Formatter().formatException(record.exc_info)
+            try:
+                record.exc_text = logging.Formatter().formatException(record.exc_info)
+            except Exception as error:
+                record.exc_text = f"(the traceback could not be formatted: {error})"
         record.msg = self._redactor.redact(message)
         record.args = None
         if record.exc_text:
             record.exc_text = self._redactor.redact(record.exc_text)
         return True
+
+
+def _text(value: object) -> str:
+    try:
+        return repr(value) if isinstance(value, tuple | dict) else str(value)
+    except Exception:
+        return f"<{type(value).__name__} that cannot be shown>"

@@ -6,10 +6,10 @@ import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
-from urllib.parse import urlsplit
 
 from reader import APP_ID
 from reader.errors import KeyProblem, UsageError
+from reader.keys.address import server_address
 from reader.keys.openai_env import KEY_VAR as OPENAI_KEY_VAR
 from reader.keys.openai_env import pairs_with
 from reader.keys.redact import Redactor
@@ -80,11 +80,7 @@ def mask(value: str) -> str:
 
 def host_of(base_url: str) -> str:
     """host[:port] of a URL, lower case; UsageError when it is not a URL."""
-    parts = urlsplit(base_url.strip())
-    if parts.scheme not in ("http", "https") or not parts.hostname:
-        raise UsageError(f"'{base_url}' is not a server address (expected https://host/...).")
-    host = parts.hostname.lower()
-    return f"{host}:{parts.port}" if parts.port else host
+    return server_address(base_url).host_port
 
 
 def account(provider: str, base_url: str | None = None) -> str:

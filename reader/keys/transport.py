@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import ipaddress
 import socket
-from urllib.parse import urlsplit
 
 from reader.errors import UsageError
+from reader.keys.address import server_address
 
 _LOCAL_SUFFIXES = (".local", ".lan", ".home.arpa", ".internal", ".localhost")
 
@@ -30,23 +30,30 @@ def is_private_host(host: str) -> bool:
 
 
 def _private(address: ipaddress.IPv4Address | ipaddress.IPv6Address) -> bool:
+    if isinstance(address, ipaddress.IPv6Address):
+        # Look inside the prefixes that carry IPv4: Teredo (2001:0::/32) counts as
+        # "private" to ipaddress but tunnels to public IPv4 hosts; 6to4 (2002::/16) is
+        # public; an IPv4-mapped address is exactly as private as its IPv4 one.
+        if address.teredo is not None or address.sixtofour is not None:
+            return False
+        if address.ipv4_mapped is not None:
+            return _private(address.ipv4_mapped)
     return address.is_loopback or address.is_private or address.is_link_local
 
 
 def is_unencrypted(base_url: str) -> bool:
-    return urlsplit(base_url).scheme == "http"
+    try:
+        return server_address(base_url).scheme == "http"
+    except UsageError:
+        return False
 
 
 def check_transport(base_url: str) -> None:
     """UsageError unless `base_url` is https, or http to this machine or a private network."""
-    parts = urlsplit(base_url.strip())
-    if parts.scheme == "https" and parts.hostname:
+    address = server_address(base_url)
+    if address.scheme == "https" or is_private_host(address.host):
         return
-    if parts.scheme == "http" and parts.hostname and is_private_host(parts.hostname):
-        return
-    if parts.scheme == "http" and parts.hostname:
-        raise UsageError(
-            f"{base_url} is plain http to a public address; use https:// (plain http is "
-            "only allowed for this computer and private networks)."
-        )
-    raise UsageError(f"'{base_url}' is not a server address (expected https://host/...).")
+    raise UsageError(
+        f"{base_url} is plain http to a public address; use https:// (plain http is "
+        "only allowed for this computer and private networks)."
+    )

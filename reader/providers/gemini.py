@@ -28,14 +28,29 @@ MAX_CHARS = 600
 _RATE = re.compile(r"(?i)\brate\s*=\s*(\d+)")
 
 
+_CHANNELS = re.compile(r"(?i)\bchannels\s*=\s*(\d+)")
+# What a PCM stream can be; anything else announced is a server's mistake, and taken at
+# its word would divide by zero (rate 0, no channels) or overflow deep in playback.
+_RATES = range(1000, 768_001)
+_CHANNEL_COUNTS = range(1, 17)
+
+
 def pcm_format(mime: str) -> AudioFormat:
     """The PCM format an inlineData mimeType announces: `audio/L16;codec=pcm;rate=24000`,
-    `audio/l16; rate=24000; channels=1`; the rate defaults to 24 kHz."""
+    `audio/l16; rate=24000; channels=1`; the rate defaults to 24 kHz. StreamBroken for
+    a format no audio can have."""
     rate = _RATE.search(mime)
-    channels = re.search(r"(?i)\bchannels\s*=\s*(\d+)", mime)
-    return AudioFormat(
-        int(rate.group(1)) if rate else 24_000, int(channels.group(1)) if channels else 1
-    )
+    channels = _CHANNELS.search(mime)
+    # Digits only, but possibly thousands of them: compare as text before int().
+    rate_value = _bounded(rate.group(1)) if rate else 24_000
+    channel_value = _bounded(channels.group(1)) if channels else 1
+    if rate_value not in _RATES or channel_value not in _CHANNEL_COUNTS:
+        raise StreamBroken(f"The server announced an audio format no audio can have ({mime[:80]}).")
+    return AudioFormat(rate_value, channel_value)
+
+
+def _bounded(digits: str) -> int:
+    return int(digits) if len(digits) <= 9 else -1
 
 
 class GeminiSpeech(HttpBacked):

@@ -200,7 +200,7 @@ def error_for(api: HttpApi, status: int, body: bytes, headers: httpx.Headers) ->
             f"only its master key). Update it with "
             f"`reader keys set {api.provider_id}{_base_url_option(api)}`."
         )
-    if status in (401, 403):
+    if status in (401, 403) or (status == 400 and _google_key_invalid(body)):
         return AuthError(
             f"{name} rejected the key ({status}: {said}). Set the right one in Settings → Keys, "
             f"or with `reader keys set {api.provider_id}{_base_url_option(api)}`."
@@ -221,6 +221,24 @@ def _base_url_option(api: HttpApi) -> str:
     if account(api.provider_id, api.base_url) == api.provider_id:
         return ""
     return f" --base-url {api.base_url}"
+
+
+def _google_key_invalid(body: bytes) -> bool:
+    """Gemini and Vertex AI answer a key they do not accept with 400 INVALID_ARGUMENT;
+    only the ErrorInfo reason API_KEY_INVALID in the details says it is the key."""
+    if b"API_KEY_INVALID" not in body:
+        return False
+    try:
+        data = json.loads(body)
+    except ValueError:
+        return False
+    if isinstance(data, list) and data:
+        data = data[0]  # streamGenerateContent wraps errors in a one-element list
+    error = data.get("error") if isinstance(data, dict) else None
+    details = error.get("details") if isinstance(error, dict) else None
+    return isinstance(details, list) and any(
+        isinstance(d, dict) and d.get("reason") == "API_KEY_INVALID" for d in details
+    )
 
 
 def message_of(body: bytes) -> str:

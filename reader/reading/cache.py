@@ -2,10 +2,16 @@
 
 An entry is one request's audio and timings, named by a hash of everything that shapes
 the sound (provider, endpoint, model, voice, instructions, speed, text) and never of a
-key. The file is the raw PCM followed by a JSON trailer with its format, timings and a
-checksum; it is written under a temporary name and renamed only once the request ended
-well, so a half-fetched chunk is never taken for a whole one. A file that fails its
-checks is deleted and the audio fetched again.
+key. The file is
+
+    raw PCM (s16le) | JSON trailer | u32 trailer length | u32 CRC-32 of all before | "RDR2"
+
+(little-endian). The checksum covers the trailer too: a flipped bit in the rate or a
+timing is damage, not audio served at the wrong speed or a highlight in the wrong place.
+It is written under a temporary name and renamed only once the request ended well, so
+a half-fetched chunk is never taken for a whole one. A file that fails its checks (the
+checksum, or a trailer whose format or timings cannot be right) is deleted and the
+audio fetched again.
 """
 
 from __future__ import annotations
@@ -17,10 +23,11 @@ import logging
 import os
 import struct
 import tempfile
+import time
 import zlib
 from dataclasses import dataclass
 from pathlib import Path
-from typing import IO
+from typing import IO, Any, TypeGuard
 
 import numpy as np
 
@@ -30,8 +37,16 @@ from reader.providers.base import WordTiming
 
 log = logging.getLogger(__name__)
 
-_MAGIC = b"RDRC"
-_VERSION = 1
+# The key's hash keeps version 1 so entries of the first format (b"RDRC", trailer not
+# covered by the checksum) sit at the same paths: they fail the new checks and are
+# replaced, rather than left behind taking space.
+_KEY_VERSION = 1
+_MAGIC = b"RDR2"
+_VERSION = 2
+_FOOTER = struct.Struct("<II")  # trailer length, CRC-32 of everything before the footer
+_MAX_RATE = 768_000
+_MAX_CHANNELS = 16
+_STALE_PART_S = 3600.0
 _SUFFIX = ".audio"
 
 
@@ -49,7 +64,7 @@ class CacheKey:
 
     def digest(self) -> str:
         fields = [
-            _VERSION,
+            _KEY_VERSION,
             self.provider,
             self.endpoint.rstrip("/"),
             self.model,
@@ -126,7 +141,9 @@ class AudioCache:
         return freed
 
     def evict(self) -> None:
-        """Delete the least recently used entries until the cache fits its cap."""
+        """Delete the least recently used entries until the cache fits its cap, and what
+        writers killed mid-entry left behind."""
+        self._remove_stale_parts()
         files = sorted(self._entries(), key=lambda entry: entry[2])
         total = sum(size for _, size, _ in files)
         for path, size, _ in files:
@@ -135,6 +152,20 @@ class AudioCache:
             with contextlib.suppress(OSError):
                 path.unlink()
                 total -= size
+
+    def _remove_stale_parts(self) -> None:
+        # A process killed while writing (kill -9, a power cut) leaves its ".part-" file:
+        # never read as an entry, but never counted or evicted either. One untouched for
+        # an hour belongs to no living writer (a request streams for minutes at most).
+        if not self.root.is_dir():
+            return
+        cutoff = time.time() - _STALE_PART_S
+        for folder in self.root.iterdir():
+            if folder.is_dir():
+                for path in folder.glob(".part-*"):
+                    with contextlib.suppress(OSError):
+                        if path.stat().st_mtime < cutoff:
+                            path.unlink()
 
     def _entries(self) -> list[tuple[Path, int, float]]:
         found: list[tuple[Path, int, float]] = []
@@ -189,18 +220,18 @@ class CacheWriter:
         if self._failed or self._format is None or self._frames == 0:
             self.discard()
             return
-        trailer = json.dumps(
-            {
-                "version": _VERSION,
-                "rate": self._format.sample_rate,
-                "channels": self._format.channels,
-                "frames": self._frames,
-                "crc32": self._crc,
-                "timings": [[t.char_offset, t.frame] for t in self._timings],
-            }
-        ).encode()
+        meta = {
+            "rate": self._format.sample_rate,
+            "channels": self._format.channels,
+            "frames": self._frames,
+            "timings": [[t.char_offset, t.frame] for t in self._timings],
+        }
         try:
-            self._file.write(trailer + struct.pack("<I", len(trailer)) + _MAGIC)
+            self._file.write(_ending(meta, self._crc))
+            self._file.flush()
+            # On disk before the rename: after a power cut the name never points at an
+            # entry whose bytes did not make it.
+            os.fsync(self._file.fileno())
             self._file.close()
             os.replace(self._temp, self._path)
         except OSError as error:
@@ -215,24 +246,76 @@ class CacheWriter:
         self._temp.unlink(missing_ok=True)
 
 
+def encode_entry(pcm: bytes, meta: dict[str, Any]) -> bytes:
+    """A whole entry for `pcm` with trailer `meta` (rate, channels, frames, timings): the
+    file format, in one place for the writer (which streams it) and for tests."""
+    return pcm + _ending(meta, zlib.crc32(pcm))
+
+
+def _ending(meta: dict[str, Any], pcm_crc: int) -> bytes:
+    """What follows the PCM, given the PCM's running CRC-32."""
+    trailer = json.dumps({"version": _VERSION, **meta}).encode()
+    covered = trailer + struct.pack("<I", len(trailer))
+    return covered + struct.pack("<I", zlib.crc32(covered, pcm_crc)) + _MAGIC
+
+
 def _parse(data: bytes) -> CachedAudio | None:
-    if len(data) < 8 or data[-4:] != _MAGIC:
+    """The entry in `data`, or None when anything about it is wrong. Nothing raises: the
+    bytes come from a disk and may be anything."""
+    ending = _FOOTER.size + len(_MAGIC)
+    if len(data) < ending or data[-len(_MAGIC) :] != _MAGIC:
         return None
-    (length,) = struct.unpack("<I", data[-8:-4])
-    if length > len(data) - 8:
+    length, crc = _FOOTER.unpack(data[-ending : -len(_MAGIC)])
+    if length > len(data) - ending or zlib.crc32(data[: -ending + 4]) != crc:
         return None
-    try:
-        meta = json.loads(data[-8 - length : -8])
-        fmt = AudioFormat(int(meta["rate"]), int(meta["channels"]))
-        frames = int(meta["frames"])
-        timings = tuple(WordTiming(int(c), int(f)) for c, f in meta["timings"])
-        crc = int(meta["crc32"])
-    except (ValueError, KeyError, TypeError):
+    trailer_start = len(data) - ending - length
+    meta = _meta(data[trailer_start:-ending])
+    if meta is None:
         return None
-    pcm_bytes = data[: -8 - length]
-    if meta.get("version") != _VERSION or len(pcm_bytes) != frames * fmt.channels * 2:
-        return None
-    if zlib.crc32(pcm_bytes) != crc:
+    fmt, frames, timings = meta
+    pcm_bytes = data[:trailer_start]
+    if len(pcm_bytes) != frames * fmt.bytes_per_frame:
         return None
     pcm = np.frombuffer(pcm_bytes, dtype="<i2").reshape(-1, fmt.channels)
     return CachedAudio(fmt, pcm, timings)
+
+
+def _meta(trailer: bytes) -> tuple[AudioFormat, int, tuple[WordTiming, ...]] | None:
+    """Format, frames and timings from a trailer, if every one of them can be right."""
+    try:
+        meta = json.loads(trailer, parse_constant=_refuse)
+    except (ValueError, RecursionError):
+        return None
+    if not isinstance(meta, dict) or meta.get("version") != _VERSION:
+        return None
+    rate, channels, frames, timings = (meta.get(k) for k in _TRAILER_FIELDS)
+    if not (
+        _whole(rate, 1, _MAX_RATE)
+        and _whole(channels, 1, _MAX_CHANNELS)
+        and _whole(frames, 1, 1 << 40)
+        and isinstance(timings, list)
+    ):
+        return None
+    found = []
+    for item in timings:
+        if not (
+            isinstance(item, list)
+            and len(item) == 2
+            and _whole(item[0], 0, 1 << 40)
+            and _whole(item[1], 0, frames)
+        ):
+            return None
+        found.append(WordTiming(item[0], item[1]))
+    return AudioFormat(rate, channels), frames, tuple(found)
+
+
+_TRAILER_FIELDS = ("rate", "channels", "frames", "timings")
+
+
+def _whole(value: Any, low: int, high: int) -> TypeGuard[int]:
+    """An integer (not a bool, not a float) from low to high."""
+    return type(value) is int and low <= value <= high
+
+
+def _refuse(constant: str) -> Any:
+    raise ValueError(f"{constant} is not a number an entry can hold")

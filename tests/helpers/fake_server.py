@@ -27,6 +27,31 @@ from tests.helpers import litellm_seen as litellm
 CUTS = (1, 3, 7, 333, 4093, 2, 9999, 5)
 
 
+# What the Gemini API (and Vertex AI in express mode) answers a key it does not accept,
+# as observed from the real service (issue 24): HTTP 400, not 401, so only the reason in
+# the details says it is the key. streamGenerateContent wraps it in a one-element list.
+GOOGLE_KEY_INVALID = {
+    "error": {
+        "code": 400,
+        "message": "API key not valid. Please pass a valid API key.",
+        "status": "INVALID_ARGUMENT",
+        "details": [
+            {
+                "@type": "type.googleapis.com/google.rpc.ErrorInfo",
+                "reason": "API_KEY_INVALID",
+                "domain": "googleapis.com",
+                "metadata": {"service": "generativelanguage.googleapis.com"},
+            },
+            {
+                "@type": "type.googleapis.com/google.rpc.LocalizedMessage",
+                "locale": "en-US",
+                "message": "API key not valid. Please pass a valid API key.",
+            },
+        ],
+    }
+}
+
+
 @dataclass
 class Request:
     method: str
@@ -409,6 +434,14 @@ class _Handler(BaseHTTPRequestHandler):
     def _gemini(self, body: Any) -> None:
         text = body["contents"][0]["parts"][0]["text"]
         mode = self.server.mode
+        if mode == "gemini-bad-key":
+            raw = json.dumps([GOOGLE_KEY_INVALID], indent=2).encode()
+            self.send_response(400)
+            self.send_header("Content-Type", "application/json; charset=UTF-8")
+            self.send_header("Content-Length", str(len(raw)))
+            self.end_headers()
+            self.wfile.write(raw)
+            return
         if mode == "gemini-other" or (mode == "gemini-other-once" and not self.server.other_sent):
             self.server.other_sent = True
             empty = {"candidates": [{"content": {}, "finishReason": "OTHER", "index": 0}]}
