@@ -125,6 +125,7 @@ class ServersPage(QWidget):
         self._background.finished.connect(self._on_finished)
         self.list.currentRowChanged.connect(self._show)
         self.base_url.textChanged.connect(self._url_changed)
+        self.base_url.editingFinished.connect(self._url_left)
         self.key.textChanged.connect(self._url_changed)
         self.save_button.clicked.connect(self.save)
         self.remove_button.clicked.connect(self.remove)
@@ -181,6 +182,16 @@ class ServersPage(QWidget):
             )
         else:
             self.transport.setText("Encrypted (https).")
+
+    @Slot()
+    def _url_left(self) -> None:
+        """The address field was left: now say what is wrong with the address, if anything
+        (while it is typed, a half-typed address is not yet wrong)."""
+        url = self.base_url.text().strip()
+        try:
+            host_of(url) if url else None
+        except UsageError as error:
+            self.transport.setText(str(error))
 
     def _form(self) -> tuple[str, str, str]:
         """(kind, base URL, name), checked; a UsageError says what to fix."""
