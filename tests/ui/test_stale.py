@@ -16,6 +16,7 @@ from reader.settings import Settings
 from reader.ui.main_window import MainWindow
 from reader.ui.player import Player
 from tests.helpers.fake_server import Failure, FakeSpeechServer
+from tests.ui.test_contrast import dark_palette
 from tests.ui.test_dialogs import App
 
 
@@ -117,24 +118,8 @@ def test_a_rejected_keys_banner_goes_when_the_offline_voice_is_chosen(qtbot, app
     assert not app.window.banner.isVisible()
 
 
-def dark_palette():
-    from PySide6.QtGui import QColor, QPalette
-
-    palette = QPalette()
-    for role, color in (
-        (QPalette.ColorRole.Window, "#2b2b2b"),
-        (QPalette.ColorRole.Base, "#1e1e1e"),
-        (QPalette.ColorRole.Text, "#e6e6e6"),
-        (QPalette.ColorRole.WindowText, "#e6e6e6"),
-        (QPalette.ColorRole.Mid, "#303030"),
-        (QPalette.ColorRole.Highlight, "#3d6fb4"),
-    ):
-        palette.setColor(role, QColor(color))
-    return palette
-
-
 def test_the_timeline_can_be_seen_in_a_dark_palette(qtbot, display) -> None:
-    from PySide6.QtGui import QColor
+    from PySide6.QtGui import QPalette
 
     from reader.ui.progress_view import TimelineBar
 
@@ -144,7 +129,7 @@ def test_the_timeline_can_be_seen_in_a_dark_palette(qtbot, display) -> None:
     bar.setAutoFillBackground(True)
     bar.resize(300, 16)
     image = bar.grab().toImage()
-    window = QColor("#2b2b2b")
+    window = dark_palette().color(QPalette.ColorRole.Window)
     # The track's edge and inside stand out from the window around it.
     for x, y in ((150, 1), (150, 8)):
         pixel = image.pixelColor(x, y)
@@ -153,7 +138,7 @@ def test_the_timeline_can_be_seen_in_a_dark_palette(qtbot, display) -> None:
 
 def test_the_window_reads_well_in_a_dark_palette(qtbot, window) -> None:
     """docs/window-dark.png: a reading under way in a dark palette."""
-    from PySide6.QtGui import QColor
+    from PySide6.QtGui import QPalette
 
     from tests.conftest import ROOT
 
@@ -169,5 +154,6 @@ def test_the_window_reads_well_in_a_dark_palette(qtbot, window) -> None:
     image = shot.toImage()
     ratio = shot.devicePixelRatio()
     track = image.pixelColor(int((right.x() - 20) * ratio), int(middle.y() * ratio))
-    assert abs(track.lightness() - QColor("#2b2b2b").lightness()) >= 15, track.name()
+    behind = dark_palette().color(QPalette.ColorRole.Window)
+    assert abs(track.lightness() - behind.lightness()) >= 15, track.name()
     window.stop_button.click()
