@@ -112,6 +112,9 @@ class Provider(Protocol):
     needs_key: bool
     # How many requests may run at once (the offline voice has one global engine).
     concurrency: int
+    # Synthesized on this computer: nothing is sent or billed, and a slow first audio is
+    # a model loading, not a proxy holding whole requests back.
+    runs_here: bool
 
     @property
     def cache_scope(self) -> str:

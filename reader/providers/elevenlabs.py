@@ -38,6 +38,7 @@ class ElevenLabsSpeech(HttpBacked):
     display_name = "ElevenLabs"
     needs_key = True
     concurrency = 2  # plan concurrency limits are low; 429 too_many_concurrent is retried
+    runs_here = False
 
     def __init__(self, api: HttpApi) -> None:
         self.api = api

@@ -219,6 +219,7 @@ class OfflineProvider:
     display_name = "Offline voice (eSpeak NG)"
     needs_key = False
     concurrency = 1
+    runs_here = True
     # Synthesized faster than a cache file is read, and free: never cached.
     cache_scope = ""
 

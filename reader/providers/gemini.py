@@ -60,6 +60,7 @@ class GeminiSpeech(HttpBacked):
     id = "gemini"
     needs_key = True
     concurrency = 2
+    runs_here = False
 
     def __init__(
         self, api: HttpApi, provider_id: str = "gemini", display_name: str = "Gemini"

@@ -137,6 +137,7 @@ class NaturalProvider:
     display_name = "Natural voice (built-in)"
     needs_key = False
     concurrency = 1
+    runs_here = True
 
     def __init__(
         self,

@@ -127,6 +127,7 @@ class KokoroProvider:
     display_name = "Kokoro (downloaded voices)"
     needs_key = False
     concurrency = 1
+    runs_here = True
     cache_scope = "kokoro-v1.0-int8"  # synthesized near real time here: worth keeping
 
     def __init__(self, store: VoiceStore) -> None:

@@ -59,6 +59,7 @@ class OpenAISpeech(HttpBacked):
     label PCM `audio/mpeg`)."""
 
     concurrency = 2
+    runs_here = False
 
     def __init__(
         self,

@@ -31,6 +31,7 @@ class OpenAIChatAudio(HttpBacked):
     display_name = "OpenAI (chat audio)"
     needs_key = True
     concurrency = 2
+    runs_here = False
 
     def __init__(self, api: HttpApi) -> None:
         self.api = api

@@ -264,7 +264,7 @@ class Fetcher:
                     self.requests += 1
                     # Counted once the server answers with audio (a refused or failed
                     # request was not received); a voice with no server sends nothing.
-                    uncounted = self._tally is not None and bool(self._provider.cache_scope)
+                    uncounted = self._tally is not None and not self._provider.runs_here
                     with contextlib.closing(self._provider.stream(request, cancel)) as stream:
                         for audio in stream:
                             if cancel.cancelled:
@@ -330,7 +330,10 @@ class Fetcher:
 
     def _notice_buffering(self, slot: ChunkSlot, audio_rate: int) -> None:
         """A streaming server sends audio about as fast as it synthesizes it; a buffering
-        proxy sends nothing for the whole synthesis, then everything at once."""
+        proxy sends nothing for the whole synthesis, then everything at once. A voice
+        synthesized here can look the same while its model loads: it is never a proxy."""
+        if self._provider.runs_here:
+            return
         audio_s = slot.received_frames / audio_rate
         waited = slot.first_at - slot.requested_at
         delivery = slot.last_at - slot.first_at

@@ -186,3 +186,22 @@ def test_without_onnxruntime_one_line_then_espeak(tmp_path: Path) -> None:
     assert "natural voice could not start" in lines[0] and "eSpeak NG" in lines[0]
     pcm, rate = soundfile.read(out, dtype="int16")
     assert rate == RATE and len(pcm) / RATE > 1.0 and np.abs(pcm).max() > 3000
+
+
+def test_the_natural_voice_is_not_taken_for_a_proxy_nor_counted_as_sent(tmp_path: Path) -> None:
+    # Its first request waits while the model loads, then the sentence comes at once: the
+    # shape of a proxy that holds whole requests back, but nothing here is a proxy, and
+    # nothing is sent anywhere to be billed.
+    out = tmp_path / "hello.wav"
+    result = run_python(
+        f"""
+        import sys
+        from reader.cli.main import main
+        sys.exit(main(["--verbose", "speak", "--no-play", "-o", {str(out)!r},
+                       "Hello, this is Reader. It reads on this computer."]))
+        """,
+        tmp_path,
+    )
+    assert result.returncode == 0, result.stderr
+    assert "buffers whole requests" not in result.stderr
+    assert "characters, about $" not in result.stderr  # the CLI's line of what was sent

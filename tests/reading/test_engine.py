@@ -169,6 +169,7 @@ class FlakyProvider:
     display_name = "Flaky"
     needs_key = False
     concurrency = 2
+    runs_here = False
     cache_scope = ""
 
     def __init__(self, failures: int, mid_stream: bool = False) -> None:
