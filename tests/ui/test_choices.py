@@ -24,12 +24,6 @@ WRONG, RIGHT = "sk-wrong-0123456789-old", "sk-right-0123456789-new"
 
 
 @pytest.fixture
-def server() -> Iterator[FakeSpeechServer]:
-    with FakeSpeechServer() as server:
-        yield server
-
-
-@pytest.fixture
 def app_with_a_wrong_key(qtbot, server, tmp_path, display) -> Iterator[App]:
     KeyStore(Redactor(), environ={}).save("openai-compatible", WRONG, server.url)
     app = App(qtbot, server, tmp_path, voice_bar=True)
@@ -83,13 +77,6 @@ def test_open_settings_on_an_openai_rejection_selects_the_openai_row(qtbot, app)
     # A server not saved here: its provider's own row, never another provider's.
     assert dialog.keys._places[dialog.keys.table.currentRow()][0] == "openai-compatible"
     dialog.reject()
-
-
-@pytest.fixture
-def app(qtbot, server, tmp_path, display) -> Iterator[App]:
-    app = App(qtbot, server, tmp_path, voice_bar=False)
-    yield app
-    app.close()
 
 
 def start(qtbot, settings_file: SettingsFile, registry: Registry) -> MainWindow:

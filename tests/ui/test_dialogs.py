@@ -6,7 +6,6 @@ from __future__ import annotations
 import json
 import re
 import threading
-from collections.abc import Iterator
 
 import numpy as np
 import pytest
@@ -37,12 +36,6 @@ TEXT = (
     "A cancelled export leaves no file behind. The next export picks up where it stopped. "
     "Subtitles follow every sentence."
 )
-
-
-@pytest.fixture
-def server() -> Iterator[FakeSpeechServer]:
-    with FakeSpeechServer() as server:
-        yield server
 
 
 class App:
@@ -93,20 +86,6 @@ class App:
 
     def posts(self) -> list[dict]:
         return [r.body for r in self.server.requests if r.method == "POST"]
-
-
-@pytest.fixture
-def app(qtbot, server, tmp_path, display) -> Iterator[App]:
-    app = App(qtbot, server, tmp_path, voice_bar=False)
-    yield app
-    app.close()
-
-
-@pytest.fixture
-def app_with_voices(qtbot, server, tmp_path, display) -> Iterator[App]:
-    app = App(qtbot, server, tmp_path, voice_bar=True)
-    yield app
-    app.close()
 
 
 def test_export_cancel_leaves_nothing_then_export_reuses_what_was_fetched(

@@ -4,28 +4,11 @@ the selection, and after Cancel counts only what is still to synthesize."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
-import pytest
 import soundfile
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication, QMessageBox
 
-from tests.helpers.fake_server import FakeSpeechServer
 from tests.ui.test_dialogs import TEXT, App
-
-
-@pytest.fixture
-def server() -> Iterator[FakeSpeechServer]:
-    with FakeSpeechServer() as server:
-        yield server
-
-
-@pytest.fixture
-def app(qtbot, server, tmp_path, display) -> Iterator[App]:
-    app = App(qtbot, server, tmp_path, voice_bar=False)
-    yield app
-    app.close()
 
 
 def answer_the_question(button: QMessageBox.StandardButton, asked: list[str]) -> None:

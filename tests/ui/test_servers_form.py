@@ -4,26 +4,15 @@ and Test connection leaves the focus where it was."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import pytest
 from PySide6.QtCore import QPoint, Qt
 
-from tests.helpers.fake_server import FakeSpeechServer
 from tests.ui.test_dialogs import App
 
 
 @pytest.fixture
-def server() -> Iterator[FakeSpeechServer]:
-    with FakeSpeechServer() as server:
-        yield server
-
-
-@pytest.fixture
-def app(qtbot, server, tmp_path, display) -> Iterator[App]:
-    app = App(qtbot, server, tmp_path, voice_bar=True)
-    yield app
-    app.close()
+def app(app_with_voices: App) -> App:
+    return app_with_voices
 
 
 def test_a_server_is_added_in_one_step_with_a_form_that_stays_still(qtbot, app, capfd) -> None:

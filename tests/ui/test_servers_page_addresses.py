@@ -6,12 +6,10 @@ from __future__ import annotations
 
 import pytest
 
-from tests.ui.test_dialogs import app, server  # noqa: F401  (fixtures)
-
 
 @pytest.mark.gui
 @pytest.mark.parametrize("typed", ["http://[::1", "http://localhost:99999/v1", ":8880:"])
-def test_typing_a_bad_address_says_so_without_raising(qtbot, app, typed) -> None:  # noqa: F811
+def test_typing_a_bad_address_says_so_without_raising(qtbot, app, typed) -> None:
     app.window.settings_action.trigger()
     dialog = app.services.dialog
     assert dialog is not None

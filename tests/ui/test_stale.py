@@ -15,7 +15,7 @@ from reader.reading.factory import ReadingFactory
 from reader.settings import Settings
 from reader.ui.main_window import MainWindow
 from reader.ui.player import Player
-from tests.helpers.fake_server import Failure, FakeSpeechServer
+from tests.helpers.fake_server import Failure
 from tests.ui.test_contrast import dark_palette
 from tests.ui.test_dialogs import App
 
@@ -89,16 +89,8 @@ def test_a_click_below_the_text_while_reading_does_not_jump(qtbot, window) -> No
 
 
 @pytest.fixture
-def server() -> Iterator[FakeSpeechServer]:
-    with FakeSpeechServer() as server:
-        yield server
-
-
-@pytest.fixture
-def app(qtbot, server, tmp_path, display) -> Iterator[App]:
-    app = App(qtbot, server, tmp_path, voice_bar=True)
-    yield app
-    app.close()
+def app(app_with_voices: App) -> App:
+    return app_with_voices
 
 
 def test_a_rejected_keys_banner_goes_when_the_offline_voice_is_chosen(qtbot, app) -> None:

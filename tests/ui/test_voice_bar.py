@@ -3,8 +3,6 @@ them, choose one, and hear the reading in it."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import pytest
 
 from reader.audio.output import clock_output
@@ -17,15 +15,9 @@ from reader.ui.main_window import MainWindow
 from reader.ui.player import Player
 from reader.ui.voice_bar import VoiceBar
 from tests.conftest import ROOT
-from tests.helpers.fake_server import Failure, FakeSpeechServer
+from tests.helpers.fake_server import Failure
 
 DOCS = ROOT / "docs"
-
-
-@pytest.fixture
-def server() -> Iterator[FakeSpeechServer]:
-    with FakeSpeechServer() as server:
-        yield server
 
 
 @pytest.fixture
