@@ -21,6 +21,7 @@ import numpy as np
 from reader.audio.format import AudioFormat
 from reader.errors import NotFound, SynthesisFailed
 from reader.providers.base import AudioChunk, CancelToken, SpeechRequest, Voice, WordTiming
+from reader.voices.catalogue import KOKORO_LANGUAGES
 from reader.voices.store import VoiceStore
 
 log = logging.getLogger(__name__)
@@ -30,7 +31,6 @@ MODEL = "kokoro-v1.0-int8.onnx"
 _PREFIX = "kokoro-"
 _STYLE = 256
 _MAX_PHONEMES = 400  # the model takes 510 tokens; hibari cuts long sentences here too
-_ENGLISH = ("en-US", "en-GB")
 
 
 class KokoroEngine:
@@ -141,7 +141,7 @@ class KokoroProvider:
         return [
             Voice(v.name.removeprefix(_PREFIX), v.name, v.language, v.gender)
             for v in self._store.catalogue.voices
-            if v.engine == "kokoro" and v.language in _ENGLISH and self._store.installed(v)
+            if v.engine == "kokoro" and v.language in KOKORO_LANGUAGES and self._store.installed(v)
         ]
 
     def models(self) -> list[str]:

@@ -72,6 +72,12 @@ def load(path: Path = CATALOGUE) -> Catalogue:
         raise ReaderError(f"The voice catalogue {path} cannot be read ({error}).") from None
 
 
+# The languages Reader can read with Kokoro: English, through hibari's phonemes. The
+# catalogue keeps Kokoro's other voices (their sizes and checksums) for when eSpeak NG's
+# phonemes feed it; until then they are not offered, so none is installed to no use.
+KOKORO_LANGUAGES = ("en-US", "en-GB")
+
+
 def _parse(data: dict[str, Any]) -> Catalogue:
     files = {
         name: VoiceFile(name, entry["path"], int(entry["size"]), entry["sha256"].lower())
@@ -89,5 +95,6 @@ def _parse(data: dict[str, Any]) -> Catalogue:
             attribution=entry["attribution"],
         )
         for entry in data["voices"]
+        if entry["engine"] != "kokoro" or entry["language"] in KOKORO_LANGUAGES
     )
     return Catalogue(data["hub"].rstrip("/"), voices)
