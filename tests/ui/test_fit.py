@@ -9,7 +9,6 @@ import os
 import shutil
 import subprocess
 import sys
-from collections.abc import Iterator
 
 import pytest
 from PySide6.QtCore import QPoint, QRect
@@ -34,14 +33,8 @@ LONG_ERROR = (
 
 
 @pytest.fixture
-def window(qtbot, offline_provider, display) -> Iterator[MainWindow]:
-    player = Player(clock_output(4.0), ReadingFactory(Settings()))
-    window = MainWindow(player, offline_provider, Voicing("en-US"))
-    qtbot.addWidget(window)
-    window.show()
-    qtbot.waitExposed(window)
-    yield window
-    player.stop()
+def window(make_window) -> MainWindow:
+    return make_window(4.0)
 
 
 def test_the_window_is_no_wider_than_the_screen_after_a_300_character_error(qtbot, window) -> None:

@@ -4,31 +4,19 @@ use now, not the last ones."""
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 
 import pytest
 from PySide6.QtCore import QPoint, Qt
 
-from reader.audio.output import clock_output
-from reader.reading.events import Voicing
-from reader.reading.factory import ReadingFactory
-from reader.settings import Settings
 from reader.ui.main_window import MainWindow
-from reader.ui.player import Player
 from tests.helpers.fake_server import Failure
 from tests.ui.test_contrast import dark_palette
 from tests.ui.test_dialogs import App
 
 
 @pytest.fixture
-def window(qtbot, offline_provider, display) -> Iterator[MainWindow]:
-    player = Player(clock_output(1.0), ReadingFactory(Settings()))
-    window = MainWindow(player, offline_provider, Voicing("en-US"))
-    qtbot.addWidget(window)
-    window.show()
-    qtbot.waitExposed(window)
-    yield window
-    player.stop()
+def window(make_window) -> MainWindow:
+    return make_window(1.0)
 
 
 def test_nothing_to_read_goes_once_there_is_text_and_play_waits_for_some(qtbot, window) -> None:
