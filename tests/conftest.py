@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import shutil
 import sys
+import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -53,7 +54,48 @@ def offline_provider():  # type: ignore[no-untyped-def]
     return Registry().create("offline")
 
 
+# What a test bed gives its tests (scripts/testbed): a worker takes its own bed's values.
+BED_VARIABLES = (
+    "DISPLAY",
+    "DBUS_SESSION_BUS_ADDRESS",
+    "GNOME_KEYRING_CONTROL",
+    "XDG_RUNTIME_DIR",
+    "XDG_DATA_HOME",
+    "XDG_CONFIG_HOME",
+    "XDG_CACHE_HOME",
+    "TMPDIR",
+    "PULSE_SINK",
+    "READER_TEST_SINK",
+)
+
+
+def join_worker_bed() -> None:
+    """Under pytest-xdist each worker runs in a test bed of its own, which scripts/testbed
+    started and described in a file named after the worker (gw0, gw1, …)."""
+    worker = os.environ.get("PYTEST_XDIST_WORKER", "")
+    folder = os.environ.get("READER_TESTBED_WORKERS", "")
+    if not worker or not folder:
+        return
+    described = Path(folder) / worker
+    if not described.exists():
+        beds = len(list(Path(folder).iterdir()))
+        raise pytest.UsageError(
+            f"the test bed has {beds} worker bed(s) and no {worker}: "
+            f"run pytest with -n {beds} (READER_TEST_WORKERS sets how many)"
+        )
+    pairs = (item.split("=", 1) for item in described.read_text().split("\0") if "=" in item)
+    bed = dict(pairs)
+    for name in BED_VARIABLES:
+        if name in bed:
+            os.environ[name] = bed[name]
+        else:
+            os.environ.pop(name, None)
+    tempfile.tempdir = None  # gettempdir() remembers the TMPDIR it first saw
+
+
+@pytest.hookimpl(tryfirst=True)
 def pytest_configure(config: pytest.Config) -> None:
+    join_worker_bed()
     # Under the test bed Qt draws on Xvfb; elsewhere (a quick local run) offscreen.
     if not os.environ.get("DISPLAY"):
         os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
