@@ -25,6 +25,7 @@ BUNDLED_NAME = "THIRD-PARTY-LICENSES.txt"
 # copy of it (PySide6's wheels): Debian's, on the machine that builds the bundle.
 COMMON_LICENCES = Path("/usr/share/common-licenses")
 _COMMON_TEXT = {
+    "Apache-2.0": "Apache-2.0",
     "LGPL-3.0": "LGPL-3",
     "GPL-3.0": "GPL-3",
     "GPL-2.0": "GPL-2",
@@ -40,6 +41,18 @@ UNDECLARED = {
         "the wheel itself declares no licence",
     ),
 }
+# Where each licence's steward publishes its text: the addresses the texts themselves give
+# (the Apache License's header names www.apache.org/licenses/, the GPL's end names
+# www.gnu.org/licenses/).
+ADDRESSES = {
+    "Apache-2.0": "https://www.apache.org/licenses/LICENSE-2.0",
+    "GPL-3.0-or-later": "https://www.gnu.org/licenses/gpl-3.0.html",
+    "GPL-3.0": "https://www.gnu.org/licenses/gpl-3.0.html",
+}
+# A standard licence's text as a distribution Reader always installs carries it, word for
+# word (tests/test_licences.py compares it with Debian's copy): found on every platform,
+# where /usr/share/common-licenses is Debian's alone.
+VERBATIM = {"Apache-2.0": ("hibari-tts", "LICENSE")}
 _LICENCE_FILE = re.compile(r"(^|/)(licen[cs]e|copying|notice)[^/]*$", re.IGNORECASE)
 _NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*")
 # Copyleft licences named in a licence file's opening lines: a wheel may carry a library
@@ -111,11 +124,7 @@ def _component(dist: metadata.Distribution) -> Component:
     note = ""
     if not licence and _normal(name) in UNDECLARED:
         licence, note = UNDECLARED[_normal(name)]
-    texts = [
-        (Path(str(path)).name, _read(dist, path))
-        for path in dist.files or []
-        if _LICENCE_FILE.search(str(path)) and not str(path).endswith((".py", ".pyc"))
-    ]
+    texts = [(name, text) for name, _where, text in _licence_files(dist)]
     if not texts:
         texts = _common_texts(licence)
     inside = [
@@ -126,6 +135,46 @@ def _component(dist: metadata.Distribution) -> Component:
     if inside:
         note = "; ".join([note, *inside] if note else inside)
     return Component(name, dist.version, licence or "not declared", note, tuple(texts))
+
+
+def _licence_files(dist: metadata.Distribution) -> list[tuple[str, str, str]]:
+    """(file name, where it is, its text) for each licence file `dist` installed."""
+    return [
+        (Path(str(path)).name, str(dist.locate_file(path)), _read(dist, path))
+        for path in dist.files or []
+        if _LICENCE_FILE.search(str(path)) and not str(path).endswith((".py", ".pyc"))
+    ]
+
+
+def component(name: str) -> Component | None:
+    """One installed distribution (not what it needs), or None where it is not installed
+    (or, in the bundle, its metadata was not carried)."""
+    try:
+        return _component(metadata.distribution(name))
+    except metadata.PackageNotFoundError:
+        return None
+
+
+def licence_files(name: str) -> list[tuple[str, str, str]]:
+    """(file name, where, text) of each licence file distribution `name` carries."""
+    try:
+        return _licence_files(metadata.distribution(name))
+    except metadata.PackageNotFoundError:
+        return []
+
+
+def standard_text(licence: str) -> tuple[str, str] | None:
+    """(where, words) of a standard licence's full text on this computer, if there is one."""
+    if licence in VERBATIM:
+        name, file_name = VERBATIM[licence]
+        for found, where, text in licence_files(name):
+            if found == file_name:
+                return where, text
+    for spdx, file_name in _COMMON_TEXT.items():
+        path = COMMON_LICENCES / file_name
+        if re.fullmatch(rf"{re.escape(spdx)}(-or-later|-only)?", licence) and path.is_file():
+            return str(path), path.read_text(encoding="utf-8")
+    return None
 
 
 def _copyleft(text: str) -> str:

@@ -1,4 +1,5 @@
-"""`reader voices --offline | install NAME | remove NAME`: the voices Reader can download."""
+"""`reader voices --offline | --licences | install NAME | remove NAME`: the voices Reader
+can download, and the licences of those on this computer."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ from typing import TextIO
 from reader.errors import Interrupted, ReaderError
 from reader.voices.catalogue import CatalogueVoice, VoiceFile, load
 from reader.voices.store import VoiceStore
+from reader.voices.terms import on_this_computer
 
 # Another hub with the same paths (a mirror, or the tests' loopback stand-in).
 HUB_VARIABLE = "READER_VOICE_HUB"
@@ -20,6 +22,13 @@ HUB_VARIABLE = "READER_VOICE_HUB"
 def add_arguments(voices: argparse.ArgumentParser) -> None:
     voices.add_argument(
         "--offline", action="store_true", help="list the voices to download, and which are here"
+    )
+    voices.add_argument(
+        "--licences",
+        "--licenses",
+        action="store_true",
+        help="the licence of each offline voice on this computer (built in and downloaded), "
+        "who made it, and where its full text is",
     )
     actions = voices.add_subparsers(dest="voices_command", parser_class=type(voices))
     install = actions.add_parser("install", help="download a voice (see --offline)")
@@ -37,7 +46,7 @@ def add_arguments(voices: argparse.ArgumentParser) -> None:
 
 
 def wanted(args: argparse.Namespace) -> bool:
-    return bool(args.offline or getattr(args, "voices_command", None))
+    return bool(args.offline or args.licences or getattr(args, "voices_command", None))
 
 
 def run(args: argparse.Namespace, store: VoiceStore | None = None) -> int:
@@ -52,7 +61,16 @@ def run(args: argparse.Namespace, store: VoiceStore | None = None) -> int:
         freed = store.remove(voice)
         print(f"Removed {voice.name} ({freed / 1e6:.1f} MB freed).", file=sys.stderr)
         return 0
+    if args.licences:
+        return _licences(store)
     return _list(store)
+
+
+def _licences(store: VoiceStore) -> int:
+    for terms in on_this_computer(store):
+        where = f" Full text: {terms.where}" if terms.where else ""
+        print(f"{terms.name}\t{terms.licence}\t{terms.kind}: {terms.attribution}{where}")
+    return 0
 
 
 def _list(store: VoiceStore) -> int:

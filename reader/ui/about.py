@@ -1,6 +1,11 @@
-"""Help → About: the version, where Reader keeps its files, and every component's licence."""
+"""Help → About: the version, where Reader keeps its files, the licences of the offline
+voices on this computer, and every component's licence."""
 
 from __future__ import annotations
+
+import html
+import re
+from collections.abc import Callable
 
 from PySide6.QtCore import Qt, Slot
 from PySide6.QtGui import QFontDatabase
@@ -10,6 +15,7 @@ from PySide6.QtWidgets import (
     QFormLayout,
     QLabel,
     QPlainTextEdit,
+    QTextBrowser,
     QVBoxLayout,
     QWidget,
 )
@@ -19,6 +25,7 @@ from reader.errors import ReaderError
 from reader.files import cache_dir, config_dir, data_dir
 from reader.licences import bundled_text, components, full_text
 from reader.ui.background import Background
+from reader.voices.terms import VoiceTerms, on_this_computer
 
 SUMMARY = (
     "Reader is free software under the MIT licence. It runs on the components listed "
@@ -42,11 +49,53 @@ def licences_text() -> str:
     return bundled_text() or full_text(components())
 
 
+_ADDRESS = re.compile(r"https?://[^\s()<>]+[^\s()<>.,;:]")
+
+
+def _linked(text: str) -> str:
+    """`text` as rich text, its web addresses as links."""
+    escaped = html.escape(text, quote=False)
+    return _ADDRESS.sub(lambda m: f'<a href="{m.group(0)}">{m.group(0)}</a>', escaped)
+
+
+def voices_html(voices: list[VoiceTerms]) -> str:
+    """One paragraph per voice (name, kind, licence, who made it, links to the full text),
+    then each distinct licence text once, under an anchor the links scroll to."""
+    anchors: dict[str, str] = {}  # text → anchor
+    sections: list[str] = []
+    lines: list[str] = []
+    for voice in voices:
+        links = []
+        for licence in voice.texts:
+            if licence.text:
+                anchor = anchors.get(licence.text)
+                if anchor is None:
+                    anchor = anchors[licence.text] = f"text-{len(anchors)}"
+                    sections.append(
+                        f'<h4><a name="{anchor}"></a>{html.escape(licence.title)} '
+                        f"(for {html.escape(voice.name)}…)</h4>"
+                        f"<pre>{html.escape(licence.text.rstrip())}</pre>"
+                    )
+                links.append(f'<a href="#{anchor}">{html.escape(licence.title)}</a>')
+            if licence.where.startswith(("https://", "http://")):
+                links.append(_linked(licence.where))
+        full = f" Full text: {', '.join(links)}." if links else ""
+        lines.append(
+            f"<p><b>{html.escape(voice.name)}</b> ({html.escape(voice.kind)}): "
+            f"{html.escape(voice.licence)}. {_linked(voice.attribution)}{full}</p>"
+        )
+    return "".join(lines) + ("<hr>" + "".join(sections) if sections else "")
+
+
 class AboutDialog(QDialog):
-    def __init__(self, parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        parent: QWidget | None = None,
+        voice_terms: Callable[[], list[VoiceTerms]] = on_this_computer,
+    ) -> None:
         super().__init__(parent)
         self.setWindowTitle(f"About {APP_NAME}")
-        self.resize(720, 560)
+        self.resize(720, 640)
         title = QLabel(f"<b>{APP_NAME} {__version__}</b>: hear text read aloud.")
         title.setAccessibleName("Version")
         summary = QLabel(SUMMARY)
@@ -63,6 +112,14 @@ class AboutDialog(QDialog):
             field.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
             field.setAccessibleName(f"{label} folder")
             places.addRow(f"{label}:", field)
+        # Read from the voices folder each time the box opens: it follows installs and
+        # removals (a few stat calls and two packages' metadata, a few milliseconds).
+        self.voices = QTextBrowser()
+        self.voices.setOpenExternalLinks(True)  # "#text-N" links scroll within the box
+        self.voices.setHtml(voices_html(voice_terms()))
+        self.voices.setAccessibleName("Offline voices and their licences")
+        voices_label = QLabel("&Offline voices on this computer, and what they may be used under:")
+        voices_label.setBuddy(self.voices)
         # Some hundred files to read (about 0.3 s): on a worker, while the box is shown.
         self.licences = QPlainTextEdit("Reading the licences…")
         self.licences.setReadOnly(True)
@@ -77,8 +134,12 @@ class AboutDialog(QDialog):
         layout.addWidget(title)
         layout.addWidget(summary)
         layout.addLayout(places)
-        layout.addWidget(QLabel("Licences:"))
-        layout.addWidget(self.licences, 1)
+        layout.addWidget(voices_label)
+        layout.addWidget(self.voices, 1)
+        licences_label = QLabel("&Licences of Reader's components:")
+        licences_label.setBuddy(self.licences)
+        layout.addWidget(licences_label)
+        layout.addWidget(self.licences, 2)
         layout.addWidget(buttons)
 
     @Slot(str, object, object)

@@ -92,3 +92,32 @@ def test_unknown_voice_and_ctrl_c(kokoro_voice_files, tmp_path: Path) -> None:
         "reader: Cancelled; kokoro-af_heart was not installed."
     )
     assert sorted(p.name for p in folder.iterdir()) == [MODEL]
+
+
+def test_licences_of_the_voices_here(kokoro_voice_files, tmp_path: Path) -> None:
+    with Hub(hub_files(kokoro_voice_files)) as hub:
+        env = environment(hub, tmp_path)
+        before = reader("voices", "--licences", env=env)
+        assert before.returncode == 0, before.stderr
+        rows = listed(before)
+        # The built-in voices are always here; nothing downloaded yet.
+        assert rows["heart"].startswith("heart\tApache-2.0\tbuilt-in natural voice: hibari-tts")
+        assert "NOTICE" in rows["heart"]  # where its full terms are on this computer
+        assert rows["eSpeak NG"].startswith("eSpeak NG\tGPL-3.0-or-later\t")
+        assert not any(name.startswith("kokoro-") for name in rows)
+
+        folder = tmp_path / "io.github.reader.Reader" / "voices"
+        folder.mkdir(parents=True)
+        model = next(f for f in CATALOGUE.find("kokoro-af_heart").files if f.name == MODEL)
+        with open(folder / MODEL, "wb") as sparse:
+            sparse.truncate(model.size)  # only the voice file is fetched
+        installed = reader("voices", "install", "kokoro-af_heart", env=env)
+        assert installed.returncode == 0, installed.stderr
+        line = listed(reader("voices", "--licences", env=env))["kokoro-af_heart"]
+        assert line.startswith(
+            "kokoro-af_heart\tApache-2.0\tdownloaded: Kokoro-82M v1.0 by hexgrad"
+        )
+        assert line.endswith("Full text: https://www.apache.org/licenses/LICENSE-2.0")
+
+        assert reader("voices", "remove", "kokoro-af_heart", env=env).returncode == 0
+        assert "kokoro-af_heart" not in listed(reader("voices", "--licences", env=env))

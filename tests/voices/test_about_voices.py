@@ -1,0 +1,97 @@
+"""Help → About names the offline voices on this computer and their licences: the built-in
+ones, and each downloaded voice from the moment it is installed until it is removed."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from PySide6.QtWidgets import QApplication
+
+from reader import APP_ID
+from reader.audio.output import clock_output
+from reader.reading.events import Voicing
+from reader.reading.factory import ReadingFactory
+from reader.settings import Settings
+from reader.ui.about import AboutDialog
+from reader.ui.main_window import MainWindow
+from reader.ui.player import Player
+from reader.voices.store import VoiceStore
+from tests.voices.hub import Hub
+from tests.voices.test_store import CATALOGUE, MODEL, hub_files
+
+APACHE_TERMS = "TERMS AND CONDITIONS FOR USE, REPRODUCTION, AND DISTRIBUTION"
+
+
+@pytest.fixture
+def window(qtbot, offline_provider, display, tmp_path: Path, monkeypatch):
+    # Reader's data folder (where downloaded voices go) is this test's own.
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path))
+    player = Player(clock_output(speed=1.0), ReadingFactory(Settings()))
+    window = MainWindow(player, offline_provider, Voicing("en-US"))
+    qtbot.addWidget(window)
+    window.show()
+    qtbot.waitExposed(window)
+    yield window
+    player.stop()
+
+
+def open_about(qtbot, window: MainWindow) -> AboutDialog:
+    """Help → About, as a person opens it."""
+    menus = {a.text().replace("&", ""): a.menu() for a in window.menuBar().actions()}
+    (about,) = [a for a in menus["Help"].actions() if a.text().startswith("&About")]
+    about.trigger()
+    qtbot.waitUntil(lambda: isinstance(QApplication.activeModalWidget(), AboutDialog))
+    dialog = QApplication.activeModalWidget()
+    assert isinstance(dialog, AboutDialog)
+    qtbot.waitExposed(dialog)
+    return dialog
+
+
+def voice_lines(dialog: AboutDialog) -> dict[str, str]:
+    """The voices list as shown: each line by the voice's name (the first word)."""
+    shown = dialog.voices
+    assert shown.isVisible() and shown.accessibleName() == "Offline voices and their licences"
+    lines = [line.strip() for line in shown.toPlainText().splitlines() if line.strip()]
+    return {line.split(":")[0].split(" (")[0]: line for line in lines}
+
+
+def test_about_follows_installs_and_removals(
+    qtbot, window, kokoro_voice_files, tmp_path: Path
+) -> None:
+    store = VoiceStore(CATALOGUE, tmp_path / APP_ID / "voices")
+    heart = CATALOGUE.find("kokoro-af_heart")
+    assert heart is not None
+    model = next(f for f in heart.files if f.name == MODEL)
+    store.root.mkdir(parents=True)
+    with open(store.path(model), "wb") as sparse:
+        sparse.truncate(model.size)  # Kokoro's model is here: only the voice file is fetched
+
+    dialog = open_about(qtbot, window)
+    before = voice_lines(dialog)
+    # The built-in voices, from the installed packages' own metadata.
+    assert "Apache-2.0" in before["heart"] and "Maureese Williams" in before["heart"]
+    assert "GPL-3.0-or-later" in before["eSpeak NG"]
+    assert "kokoro-af_heart" not in before
+    dialog.close()
+
+    with Hub(hub_files(kokoro_voice_files)) as hub:
+        store.hub = hub.url
+        store.install(heart)
+    dialog = open_about(qtbot, window)
+    line = voice_lines(dialog)["kokoro-af_heart"]
+    assert "Apache-2.0" in line and "Kokoro-82M v1.0 by hexgrad" in line
+    # The licence's whole text is in the box, one link away from the line.
+    browser = dialog.voices
+    assert APACHE_TERMS in browser.toPlainText()
+    anchors = [a for a in browser.toHtml().split('href="')[1:] if a.startswith("#")]
+    assert anchors, "no link to the licence's text"
+    browser.scrollToAnchor(anchors[0].split('"')[0].lstrip("#"))
+    assert browser.verticalScrollBar().value() > 0
+    dialog.close()
+
+    store.remove(heart)
+    dialog = open_about(qtbot, window)
+    after = voice_lines(dialog)
+    assert "kokoro-af_heart" not in after and "heart" in after
+    dialog.close()
