@@ -7,7 +7,15 @@ import subprocess
 import sys
 from importlib import metadata
 
-from reader.licences import UNDECLARED, components, full_text
+from reader.licences import (
+    COMMON_LICENCES,
+    UNDECLARED,
+    VERBATIM,
+    components,
+    full_text,
+    standard_text,
+)
+from tests.conftest import require
 
 
 def test_every_runtime_requirement_is_listed_with_its_licence_text() -> None:
@@ -72,3 +80,16 @@ def test_the_flatpak_installs_the_licences() -> None:
     assert f"python3 -m reader.licences -o {where}/THIRD-PARTY-LICENSES.txt" in manifest
     assert f"install -Dm644 LICENSE -t {where}" in manifest
     assert f"install -Dm644 LICENSE.txt {where}/portaudio-LICENSE.txt" in manifest
+
+
+def test_a_standard_text_taken_from_a_wheel_is_that_licence_word_for_word() -> None:
+    """Where a downloaded voice's licence text is read from another package's file, that
+    file must be the licence itself, as Debian keeps it (not a project's own variant)."""
+    for licence, (name, _file) in VERBATIM.items():
+        found = standard_text(licence)
+        assert found is not None, licence
+        where, text = found
+        assert name.replace("-", "_") in where  # the wheel's copy, on every platform
+        debian = COMMON_LICENCES / licence
+        require(debian.is_file(), f"Debian's copy of {licence}")
+        assert " ".join(text.split()) == " ".join(debian.read_text(encoding="utf-8").split())

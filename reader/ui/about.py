@@ -25,11 +25,11 @@ from reader.errors import ReaderError
 from reader.files import cache_dir, config_dir, data_dir
 from reader.licences import bundled_text, components, full_text
 from reader.ui.background import Background
-from reader.voices.terms import VoiceTerms, on_this_computer
+from reader.voices.terms import DOWNLOADED, LicenceText, VoiceTerms, on_this_computer
 
 SUMMARY = (
     "Reader is free software under the MIT licence. It runs on the components listed "
-    "below, each under its own licence; eSpeak NG, the offline voice, is GPL-3.0, so "
+    "below, each under its own licence; eSpeak NG, one of the offline voices, is GPL-3.0, so "
     "Reader as distributed with it (the bundle, the Flatpak) is under the GPL-3.0's terms."
 )
 
@@ -49,6 +49,8 @@ def licences_text() -> str:
     return bundled_text() or full_text(components())
 
 
+# Licence texts are laid out in fixed-width lines; wrapped to the box, not scrolled sideways.
+_WRAP = ' style="white-space: pre-wrap"'
 _ADDRESS = re.compile(r"https?://[^\s()<>]+[^\s()<>.,;:]")
 
 
@@ -59,31 +61,37 @@ def _linked(text: str) -> str:
 
 
 def voices_html(voices: list[VoiceTerms]) -> str:
-    """One paragraph per voice (name, kind, licence, who made it, links to the full text),
-    then each distinct licence text once, under an anchor the links scroll to."""
-    anchors: dict[str, str] = {}  # text → anchor
+    """A paragraph per voice (voices on the same terms share one: 28 Kokoro voices are one
+    model's), with its licence, who made it and links to the full text; then each distinct
+    licence text once, under an anchor its links scroll to."""
+    groups: dict[tuple[str, str, str, tuple[LicenceText, ...]], list[str]] = {}
+    for voice in voices:
+        key = (voice.kind, voice.licence, voice.attribution, voice.texts)
+        groups.setdefault(key, []).append(voice.name)
+    anchors: dict[tuple[str, str], str] = {}  # (title, text) → its anchor
     sections: list[str] = []
     lines: list[str] = []
-    for voice in voices:
+    for (kind, licence, attribution, texts), names in groups.items():
         links = []
-        for licence in voice.texts:
-            if licence.text:
-                anchor = anchors.get(licence.text)
+        for text in texts:
+            if text.text:
+                anchor = anchors.get((text.title, text.text))
                 if anchor is None:
-                    anchor = anchors[licence.text] = f"text-{len(anchors)}"
+                    anchor = anchors[text.title, text.text] = f"text-{len(anchors)}"
                     sections.append(
-                        f'<h4><a name="{anchor}"></a>{html.escape(licence.title)} '
-                        f"(for {html.escape(voice.name)}…)</h4>"
-                        f"<pre>{html.escape(licence.text.rstrip())}</pre>"
+                        f'<h4><a name="{anchor}"></a>{html.escape(text.title)}</h4>'
+                        f"<pre{_WRAP}>{html.escape(text.text.rstrip())}</pre>"
                     )
-                links.append(f'<a href="#{anchor}">{html.escape(licence.title)}</a>')
-            if licence.where.startswith(("https://", "http://")):
-                links.append(_linked(licence.where))
+                links.append(f'<a href="#{anchor}">{html.escape(text.title)}</a>')
+            if text.where.startswith(("https://", "http://")):
+                links.append(_linked(text.where))
         full = f" Full text: {', '.join(links)}." if links else ""
         lines.append(
-            f"<p><b>{html.escape(voice.name)}</b> ({html.escape(voice.kind)}): "
-            f"{html.escape(voice.licence)}. {_linked(voice.attribution)}{full}</p>"
+            f"<p><b>{html.escape(', '.join(names))}</b> ({html.escape(kind)}): "
+            f"{html.escape(licence)}. {_linked(attribution)}{full}</p>"
         )
+    if not any(voice.kind == DOWNLOADED for voice in voices):
+        lines.append("<p>No voices downloaded (Settings → Voices adds them).</p>")
     return "".join(lines) + ("<hr>" + "".join(sections) if sections else "")
 
 
@@ -139,7 +147,7 @@ class AboutDialog(QDialog):
         licences_label = QLabel("&Licences of Reader's components:")
         licences_label.setBuddy(self.licences)
         layout.addWidget(licences_label)
-        layout.addWidget(self.licences, 2)
+        layout.addWidget(self.licences, 1)
         layout.addWidget(buttons)
 
     @Slot(str, object, object)

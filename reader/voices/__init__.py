@@ -1,2 +1,3 @@
 """Voices to download: the catalogue in resources/voices.json, fetching a file with
-resume and checks, and the folder of installed voices (no Qt)."""
+resume and checks, the folder of installed voices, and the licences of the offline voices
+on this computer (no Qt)."""

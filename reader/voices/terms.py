@@ -19,6 +19,7 @@ NATURAL_PACKAGE = "hibari-tts"
 NATURAL_VOICE = "heart"
 ESPEAK_PACKAGE = "espeakng-loader"
 ESPEAK_VOICE = "eSpeak NG"
+DOWNLOADED = "downloaded"  # the kind of a voice from the catalogue
 
 
 @dataclass(frozen=True, slots=True)
@@ -80,7 +81,8 @@ def _natural() -> VoiceTerms:
         + ", its model inside the package; the package's NOTICE names what it was made from."
     )
     texts = tuple(
-        LicenceText(name, where, text) for name, where, text in licence_files(NATURAL_PACKAGE)
+        LicenceText(f"{NATURAL_PACKAGE} {name}", where, text)
+        for name, where, text in licence_files(NATURAL_PACKAGE)
     )
     return VoiceTerms(
         NATURAL_VOICE, kind, found.licence, attribution, texts or _texts(found.licence)
@@ -108,7 +110,7 @@ def _espeak() -> VoiceTerms:
 
 def _downloaded(voice: CatalogueVoice) -> VoiceTerms:
     return VoiceTerms(
-        voice.name, "downloaded", voice.licence, voice.attribution, _texts(voice.licence)
+        voice.name, DOWNLOADED, voice.licence, voice.attribution, _texts(voice.licence)
     )
 
 
