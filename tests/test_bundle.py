@@ -143,3 +143,15 @@ def test_the_bundle_ships_every_licence(bundle) -> None:
     assert "libportaudio2" in text and "(system library: libportaudio.so.2)" in text
     size = sum(p.stat().st_size for p in bundle.rglob("*") if p.is_file() and not p.is_symlink())
     print(f"bundle: {size / 1e6:.0f} MB")
+
+
+def test_the_bundle_names_its_voices_terms_with_their_own_texts(bundle, tmp_path) -> None:
+    """Help → About and `reader voices --licences` in the bundle: the natural voice's
+    licence and NOTICE are the package's own files, carried with its metadata."""
+    result = run(bundle, "voices", "--licences", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    natural = next(line for line in result.stdout.splitlines() if line.startswith("heart\t"))
+    assert "\tApache-2.0\t" in natural and "hibari-tts 0.2.1" in natural
+    texts = natural.split("Full text: ", 1)[1].split(", ")
+    assert [Path(text).name for text in texts] == ["LICENSE", "NOTICE"]
+    assert all(str(bundle) in text and Path(text).is_file() for text in texts)
