@@ -112,7 +112,7 @@ class AboutDialog(QDialog):
         self.places: dict[str, str] = {
             "Settings": str(config_dir() / "settings.json"),
             "Cache": str(cache_dir()),
-            "Voices": f"{data_dir()} (downloaded); offline voice: {offline_voice_data()}",
+            "Voices": f"{data_dir()} (downloaded); eSpeak NG's: {offline_voice_data()}",
         }
         for label, where in self.places.items():
             field = QLabel(where)
