@@ -104,6 +104,13 @@ class OpenAISpeech(HttpBacked):
             log.debug("%s lists no voices; offering OpenAI's standard ones", self.display_name)
         return voices or standard_voices()
 
+    @property
+    def lists_models(self) -> bool:
+        """Whether the model to use is found in the server's list (`models()` asks it):
+        an OpenAI-compatible server's names are its own config's; OpenAI's and an Azure
+        deployment's are known without asking."""
+        return self._compatible and not self._deployment
+
     def models(self) -> list[str]:
         """The server's models; [] when it lists none (then any typed name is sent)."""
         if not self._compatible:

@@ -26,6 +26,10 @@ from tests.helpers.fake_server import FakeSpeechServer
 MASTER_KEY = "sk-reader-test-master"
 # The names a person's config would map: OpenAI's speech models, served by the upstream.
 MODELS = ("gpt-4o-mini-tts", "tts-1")
+# A config without `tts-1`, as a person's proxy may be: a chat model listed first, a speech
+# to text one, and the speech model under the name Kokoro-FastAPI serves it by. Each name
+# is passed on as `openai/<name>` to the loopback server, which speaks for any model.
+OTHER_MODELS = ("gpt-4o-mini", "whisper-1", "kokoro")
 START_TIMEOUT_S = 60.0
 
 
@@ -35,14 +39,14 @@ def _free_port() -> int:
         return int(probe.getsockname()[1])
 
 
-def _config(upstream_url: str) -> str:
+def _config(upstream_url: str, names: tuple[str, ...]) -> str:
     models = "".join(
         f"  - model_name: {name}\n"
         "    litellm_params:\n"
         f"      model: openai/{name}\n"
         f"      api_base: {upstream_url}\n"
         "      api_key: upstream-key\n"
-        for name in MODELS
+        for name in names
     )
     return (
         "model_list:\n"
@@ -88,11 +92,13 @@ class LiteLLMProxy:
             self.process.wait()
 
 
-def start_proxy(upstream: FakeSpeechServer, workdir: Path) -> LiteLLMProxy:
-    """Start `litellm` on a free loopback port and wait until it answers; raise with its
-    log if it does not within START_TIMEOUT_S."""
+def start_proxy(
+    upstream: FakeSpeechServer, workdir: Path, models: tuple[str, ...] = MODELS
+) -> LiteLLMProxy:
+    """Start `litellm` on a free loopback port, with `models` in its config, and wait
+    until it answers; raise with its log if it does not within START_TIMEOUT_S."""
     config = workdir / "litellm.yaml"
-    config.write_text(_config(upstream.url))
+    config.write_text(_config(upstream.url, models))
     log_path = workdir / "litellm.log"
     port = _free_port()
     env = {
