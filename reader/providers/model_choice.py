@@ -13,7 +13,7 @@ import logging
 import re
 from collections.abc import Callable, Sequence
 
-from reader.errors import ReaderError
+from reader.errors import KeyProblem, ReaderError
 from reader.providers.base import Provider
 from reader.providers.openai import OpenAISpeech
 
@@ -98,6 +98,16 @@ def model_when_none_chosen(provider: Provider, listed: Sequence[str]) -> str:
     return speech_model_among(listed) or provider.default_model()
 
 
+def model_to_show(listed: Sequence[str], current: str) -> str:
+    """The model the window's box shows (and a reading asks for) given the server's
+    `listed` models: `current` (saved, typed, or the provider's default) if listed or if
+    nothing is; else the listed speech model, as `reader speak` picks it; else the
+    server's first, since the box offers only what the server lists."""
+    if current in listed or not listed:
+        return current
+    return speech_model_among(listed) or listed[0]
+
+
 def model_to_ask(provider: Provider) -> tuple[str, list[str]]:
     """The model to ask `provider` for when the person chose none, and the models its
     server listed ([] when it was not asked, or lists none). Asks the server (a request:
@@ -106,9 +116,11 @@ def model_to_ask(provider: Provider) -> tuple[str, list[str]]:
         return provider.default_model(), []
     try:
         listed = provider.models()
+    except KeyProblem:
+        raise  # a key the server refuses is refused for speech too: said once, now
     except ReaderError as error:
-        # The list is a courtesy: the speech request will say in its own words what is
-        # wrong (no key, no server), or work.
+        # Otherwise the list is a courtesy: the speech request says in its own words
+        # what is wrong (no server, a broken list), or works.
         log.info("%s could not list its models (%s)", provider.display_name, error)
         listed = []
     model = model_when_none_chosen(provider, listed)

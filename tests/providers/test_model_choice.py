@@ -6,6 +6,7 @@ import pytest
 
 from reader.providers.http import HttpApi
 from reader.providers.model_choice import (
+    model_to_show,
     model_when_none_chosen,
     picks_from_listed_models,
     speech_model_among,
@@ -89,3 +90,23 @@ def test_only_a_compatible_server_is_asked_for_its_list() -> None:
     finally:
         for provider in (openai, deployment, server):
             provider.close()
+
+
+@pytest.mark.parametrize(
+    ("listed", "current", "shown"),
+    [
+        # The window's box: what was saved or typed stays when the server has it.
+        (["gpt-4o-mini", "kokoro", "tts-1"], "gpt-4o-mini", "gpt-4o-mini"),
+        # The default (tts-1) or a saved model the server lacks: its speech model.
+        (["gpt-4o-mini", "whisper-1", "kokoro"], "tts-1", "kokoro"),
+        (["gpt-4o-mini", "whisper-1", "kokoro"], "gone-model", "kokoro"),
+        # Nothing that looks like speech: the server's first, as before.
+        (["gpt-4o-mini", "llama-3"], "tts-1", "gpt-4o-mini"),
+        # A server that lists nothing: whatever is current (typed, saved, tts-1).
+        ([], "my-typed-model", "my-typed-model"),
+    ],
+)
+def test_the_window_shows_the_model_speak_would_ask_for(
+    listed: list[str], current: str, shown: str
+) -> None:
+    assert model_to_show(listed, current) == shown
