@@ -108,3 +108,22 @@ def test_without_a_speech_model_listed_the_error_names_the_servers_models(tmp_pa
     assert "-m" in lines[0]
     assert "Traceback" not in result.stderr
     assert not out.exists()
+
+
+def test_a_model_saved_for_one_server_is_sent_to_that_server_only(tmp_path) -> None:
+    # The window saved a model for server A; `reader speak --base-url B` without -m asks
+    # B for a model B lists, and A (the saved server) still gets the saved model.
+    config = tmp_path / "config" / "io.github.reader.Reader"
+    config.mkdir(parents=True)
+    env = {"XDG_CONFIG_HOME": str(tmp_path / "config")}
+    with FakeSpeechServer() as saved, FakeSpeechServer() as other:
+        other.models = {"data": [{"id": "gpt-4o-mini"}, {"id": "my-voice"}]}
+        settings = {"provider": "openai-compatible", "base_url": saved.url, "model": "kokoro"}
+        (config / "settings.json").write_text(json.dumps(settings))
+        result = cli.speak("openai-compatible", other.url, tmp_path / "b.wav", TEXT, env=env)
+        assert result.returncode == 0, result.stderr
+        assert {p["model"] for p in posts(other)} == {"my-voice"}
+        result = cli.speak("openai-compatible", saved.url, tmp_path / "a.wav", TEXT, env=env)
+        assert result.returncode == 0, result.stderr
+        assert {p["model"] for p in posts(saved)} == {"kokoro"}
+        assert not [r for r in saved.requests if r.method == "GET"]  # nothing to look up
