@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import logging
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 
 from reader.errors import KeyProblem, ReaderError
 from reader.providers.base import Provider
@@ -50,38 +50,55 @@ def _is_not_speech(words: list[str]) -> bool:
     return any(a == "to" and b == "text" for a, b in zip(words, words[1:], strict=False))
 
 
+# LiteLLM's word for a model that serves /audio/speech, in its /models listing.
+SPEECH_MODE = "audio_speech"
+
 # In order of preference, with why. Within one rule the server's own order decides (its
 # config's order: the person put their main model first).
-_RULES: tuple[Callable[[str, list[str]], bool], ...] = (
+_RULES: tuple[Callable[[str, list[str], str], bool], ...] = (
     # 1. `tts-1` itself: what Reader has always sent, so a server that has it keeps
     #    getting exactly what it got before.
-    lambda name, words: name == CLASSIC,
-    # 2. "tts" in the name: the near-universal mark of a speech model (gpt-4o-mini-tts,
+    lambda name, words, mode: name == CLASSIC,
+    # 2. the server says it is a speech model (LiteLLM's "mode"): surer than any name,
+    #    and the only sign for an alias such as `house` mapped to gpt-4o-mini-tts.
+    lambda name, words, mode: mode == SPEECH_MODE,
+    # 3. "tts" in the name: the near-universal mark of a speech model (gpt-4o-mini-tts,
     #    tts-1-hd, xtts, MeloTTS, Qwen3-TTS, kokoro-tts).
-    lambda name, words: "tts" in name.lower(),
-    # 3. "speech" in the name (fish-speech, openai-speech, my-speech).
-    lambda name, words: "speech" in name.lower(),
-    # 4. a known open speech model family (kokoro, piper, orpheus…).
-    lambda name, words: bool(_FAMILIES.intersection(words)),
-    # 5. "voice" in the name: an alias a person gave their speech model (my-voice).
-    lambda name, words: "voice" in name.lower(),
-    # 6. "audio" last: OpenAI's "audio" models (gpt-4o-audio-preview) speak through chat,
+    lambda name, words, mode: "tts" in name.lower(),
+    # 4. "speech" in the name (fish-speech, openai-speech, my-speech).
+    lambda name, words, mode: "speech" in name.lower(),
+    # 5. a known open speech model family (kokoro, piper, orpheus…).
+    lambda name, words, mode: bool(_FAMILIES.intersection(words)),
+    # 6. "voice" in the name: an alias a person gave their speech model (my-voice).
+    lambda name, words, mode: "voice" in name.lower(),
+    # 7. "audio" last: OpenAI's "audio" models (gpt-4o-audio-preview) speak through chat,
     #    not /audio/speech, so it is the weakest hint; still likelier than a name that
     #    says nothing, and than `tts-1`, which this server does not have.
-    lambda name, words: "audio" in name.lower(),
+    lambda name, words, mode: "audio" in name.lower(),
 )
 
 
-def speech_model_among(listed: Sequence[str]) -> str | None:
-    """The listed model to ask for speech: `tts-1` if listed, else the first name that
-    looks most like a speech model (the rules above); None if none looks like one."""
-    candidates = [(name, _words(name)) for name in listed]
-    candidates = [(name, words) for name, words in candidates if not _is_not_speech(words)]
+def speech_model_among(listed: Sequence[str], modes: Mapping[str, str] | None = None) -> str | None:
+    """The listed model to ask for speech: `tts-1` if listed, else the first that looks
+    most like a speech model (the rules above), by its name and by what the server's
+    `modes` say it is for; None if none looks like one. A model the server says is for
+    something else (chat, transcription…) is never picked."""
+    modes = modes or {}
+    candidates = [(name, _words(name), modes.get(name, "")) for name in listed]
+    candidates = [
+        (name, words, mode)
+        for name, words, mode in candidates
+        if not _is_not_speech(words) and mode in ("", SPEECH_MODE)
+    ]
     for rule in _RULES:
-        for name, words in candidates:
-            if rule(name, words):
+        for name, words, mode in candidates:
+            if rule(name, words, mode):
                 return name
     return None
+
+
+def _modes_of(provider: Provider) -> Mapping[str, str]:
+    return provider.model_modes if isinstance(provider, OpenAISpeech) else {}
 
 
 def picks_from_listed_models(provider: Provider) -> bool:
@@ -95,17 +112,17 @@ def model_when_none_chosen(provider: Provider, listed: Sequence[str]) -> str:
     """The model to ask `provider` for when the person chose none, given its server's
     `listed` models: one of them that looks like speech, else the provider's default (a
     server that lists nothing, or nothing that looks like speech, keeps `tts-1`)."""
-    return speech_model_among(listed) or provider.default_model()
+    return speech_model_among(listed, _modes_of(provider)) or provider.default_model()
 
 
-def model_to_show(listed: Sequence[str], current: str) -> str:
+def model_to_show(provider: Provider, listed: Sequence[str], current: str) -> str:
     """The model the window's box shows (and a reading asks for) given the server's
     `listed` models: `current` (saved, typed, or the provider's default) if listed or if
     nothing is; else the listed speech model, as `reader speak` picks it; else the
     server's first, since the box offers only what the server lists."""
     if current in listed or not listed:
         return current
-    return speech_model_among(listed) or listed[0]
+    return speech_model_among(listed, _modes_of(provider)) or listed[0]
 
 
 def model_to_ask(provider: Provider) -> tuple[str, list[str]]:

@@ -85,6 +85,7 @@ class OpenAISpeech(HttpBacked):
         # Whether the server lists its voices: until asked, assumed; a server that lists
         # none takes any name a person gives, and answers for it at the speech request.
         self.lists_voices = True
+        self.model_modes: dict[str, str] = {}  # from the last `models()`
 
     def voices(self) -> list[Voice]:
         """The server's voices; for a server that lists none (LiteLLM has no
@@ -117,7 +118,13 @@ class OpenAISpeech(HttpBacked):
             return list(MODELS)
         data = self.api.get_listing("/models")
         items = data.get("data", []) if isinstance(data, dict) else []
-        return [str(m["id"]) for m in items if isinstance(m, dict) and "id" in m]
+        listed = [m for m in items if isinstance(m, dict) and "id" in m]
+        # What each model is for, where the server says (LiteLLM: "audio_speech", "chat",
+        # "audio_transcription"…, from the model a name maps to, so an alias says it too).
+        self.model_modes = {
+            str(m["id"]): m["mode"] for m in listed if isinstance(m.get("mode"), str)
+        }
+        return [str(m["id"]) for m in listed]
 
     def default_voice(self) -> str:
         return "alloy"

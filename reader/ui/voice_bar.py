@@ -144,7 +144,7 @@ class VoiceBar(QToolBar):
             edit.editingFinished.connect(self._on_model_typed)
         self.model_box.clear()
         self.model_box.addItems(models or [current])
-        shown = model_to_show(models, current)
+        shown = model_to_show(self.provider, models, current)
         self.model_box.setCurrentText(shown)
         self.voicing = dataclasses.replace(self.voicing, model=shown)
         self._share_width()

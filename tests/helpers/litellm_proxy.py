@@ -27,10 +27,17 @@ MASTER_KEY = "sk-reader-test-master"
 # The names a person's config would map: OpenAI's speech models, served by the upstream.
 MODELS = ("gpt-4o-mini-tts", "tts-1")
 # A config without `tts-1`, as a person's proxy may be: a chat model listed first, a speech
-# to text one, and the speech model under the name Kokoro-FastAPI serves it by. Each name
-# is passed on as `openai/<name>` to the loopback server, which speaks for any model.
-OTHER_MODELS = ("gpt-4o-mini", "whisper-1", "kokoro")
+# to text one, Kokoro-FastAPI's model name (unknown to LiteLLM: listed without a "mode"),
+# and `house`, an alias of gpt-4o-mini-tts (listed with "mode": "audio_speech"). A name is
+# passed on as `openai/<name>` (`openai/<target>` for `alias=target`) to the loopback
+# server, which speaks for any model.
+OTHER_MODELS = ("gpt-4o-mini", "whisper-1", "kokoro", "house=gpt-4o-mini-tts")
 START_TIMEOUT_S = 60.0
+
+
+def listed_names(models: tuple[str, ...]) -> list[str]:
+    """The names a proxy started with `models` lists at /v1/models (aliases as named)."""
+    return [name.partition("=")[0] for name in models]
 
 
 def _free_port() -> int:
@@ -41,9 +48,9 @@ def _free_port() -> int:
 
 def _config(upstream_url: str, names: tuple[str, ...]) -> str:
     models = "".join(
-        f"  - model_name: {name}\n"
+        f"  - model_name: {name.partition('=')[0]}\n"
         "    litellm_params:\n"
-        f"      model: openai/{name}\n"
+        f"      model: openai/{name.partition('=')[2] or name}\n"
         f"      api_base: {upstream_url}\n"
         "      api_key: upstream-key\n"
         for name in names

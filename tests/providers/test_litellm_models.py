@@ -37,10 +37,12 @@ def test_speak_without_a_model_asks_for_the_speech_model_the_proxy_lists(
         )
         time.sleep(0.3)  # the recorder is a little behind the sink
     assert result.returncode == 0, result.stderr
-    # The proxy lists gpt-4o-mini, whisper-1 and kokoro: its speech model was asked for,
-    # and the proxy passed that on to the speech server.
+    # The proxy lists gpt-4o-mini (chat), whisper-1 (transcription), kokoro (no mode) and
+    # house (its alias of gpt-4o-mini-tts, "mode": "audio_speech"): `house` was asked for,
+    # so the proxy passed gpt-4o-mini-tts on to the speech server (no other name it lists
+    # maps to that).
     sent = posts(litellm_other.upstream)
-    assert sent and all(p["model"] == "kokoro" for p in sent), sent
+    assert sent and all(p["model"] == "gpt-4o-mini-tts" for p in sent), sent
     reference = litellm_other.upstream.sent_pcm(TEXT).astype(np.float64)
     offset, ncc = locate(recording.samples, reference)
     assert ncc >= 0.9, f"normalized cross-correlation {ncc:.3f}"

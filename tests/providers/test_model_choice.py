@@ -47,6 +47,18 @@ def test_the_speech_model_is_picked_from_the_list(listed: list[str], picked: str
     assert speech_model_among(listed) == picked
 
 
+def test_what_the_server_says_a_model_is_for_comes_before_its_name() -> None:
+    # LiteLLM 1.106.12's /v1/models "mode"s, as seen for a config with these names.
+    modes = {"gpt-4o-mini": "chat", "whisper-1": "audio_transcription", "house": "audio_speech"}
+    listed = ["gpt-4o-mini", "whisper-1", "kokoro", "house"]
+    assert speech_model_among(listed, modes) == "house"
+    assert speech_model_among(["tts-1", "house"], modes) == "tts-1"  # still first
+    assert speech_model_among(["gpt-4o-mini", "kokoro"], modes) == "kokoro"
+    # A model said to be for something else is never picked, whatever its name.
+    assert speech_model_among(["voice-chat"], {"voice-chat": "chat"}) is None
+    assert speech_model_among(["gpt-4o-audio-preview"], {"gpt-4o-audio-preview": "chat"}) is None
+
+
 @pytest.mark.parametrize(
     "listed",
     [
@@ -109,4 +121,8 @@ def test_only_a_compatible_server_is_asked_for_its_list() -> None:
 def test_the_window_shows_the_model_speak_would_ask_for(
     listed: list[str], current: str, shown: str
 ) -> None:
-    assert model_to_show(listed, current) == shown
+    provider = compatible()
+    try:
+        assert model_to_show(provider, listed, current) == shown
+    finally:
+        provider.close()

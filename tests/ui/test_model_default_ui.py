@@ -1,6 +1,8 @@
 """The window with a real LiteLLM proxy whose config has no `tts-1` (a chat model listed
-first, a speech-to-text one, and `kokoro`): chosen with nothing saved for it, the model
-box shows its speech model and the first reading asks the proxy for it."""
+first, a speech-to-text one, `kokoro`, and `house`, its alias of gpt-4o-mini-tts): chosen
+with nothing saved for it, the model box shows its speech model (`house`, which the proxy
+says is one) and the first reading asks the proxy for it, which passes gpt-4o-mini-tts on
+to the speech server."""
 
 from __future__ import annotations
 
@@ -17,7 +19,7 @@ from reader.settings import Endpoint, Settings
 from reader.ui.main_window import MainWindow
 from reader.ui.player import Player
 from reader.ui.voice_bar import VoiceBar
-from tests.helpers.litellm_proxy import MASTER_KEY, OTHER_MODELS
+from tests.helpers.litellm_proxy import MASTER_KEY, OTHER_MODELS, listed_names
 
 
 @pytest.fixture
@@ -66,18 +68,18 @@ def test_choosing_the_proxy_shows_and_uses_its_speech_model(
         )
         bar.provider_box.setCurrentIndex(index)
         bar.provider_box.activated.emit(index)
-        qtbot.waitUntil(lambda: models_in(bar) == list(OTHER_MODELS), timeout=15_000)
-        assert bar.model_box.currentText() == "kokoro"
-        assert chosen[-1:] == ["kokoro"]  # what is saved as this server's model
-        assert set(read_and_sent_models(qtbot, window, litellm_other)) == {"kokoro"}
+        qtbot.waitUntil(lambda: models_in(bar) == listed_names(OTHER_MODELS), timeout=15_000)
+        assert bar.model_box.currentText() == "house"
+        assert chosen[-1:] == ["house"]  # what is saved as this server's model
+        assert set(read_and_sent_models(qtbot, window, litellm_other)) == {"gpt-4o-mini-tts"}
 
         # A model the person picks is the one sent.
         litellm_other.upstream.requests.clear()
-        picked = models_in(bar).index("gpt-4o-mini")
+        picked = models_in(bar).index("kokoro")
         bar.model_box.setCurrentIndex(picked)
         bar.model_box.activated.emit(picked)
-        assert chosen[-1] == "gpt-4o-mini"
-        assert set(read_and_sent_models(qtbot, window, litellm_other)) == {"gpt-4o-mini"}
+        assert chosen[-1] == "kokoro"
+        assert set(read_and_sent_models(qtbot, window, litellm_other)) == {"kokoro"}
     finally:
         window._player.stop()
 
@@ -92,8 +94,8 @@ def test_at_start_with_no_model_saved_the_proxys_speech_model_is_used(
     )
     try:
         bar = window.voice_bar
-        qtbot.waitUntil(lambda: models_in(bar) == list(OTHER_MODELS), timeout=15_000)
-        assert bar.model_box.currentText() == "kokoro"
-        assert set(read_and_sent_models(qtbot, window, litellm_other)) == {"kokoro"}
+        qtbot.waitUntil(lambda: models_in(bar) == listed_names(OTHER_MODELS), timeout=15_000)
+        assert bar.model_box.currentText() == "house"
+        assert set(read_and_sent_models(qtbot, window, litellm_other)) == {"gpt-4o-mini-tts"}
     finally:
         window._player.stop()
