@@ -111,24 +111,44 @@ def registry():  # type: ignore[no-untyped-def]
     made.close()
 
 
-@pytest.fixture(scope="session")
-def litellm_proxy():  # type: ignore[no-untyped-def]
-    """One real LiteLLM proxy for the session (it takes seconds to start), in front of a
-    loopback speech server; `litellm` hands it to a test with that server reset."""
+def _running_proxy(models: tuple[str, ...] | None = None):  # type: ignore[no-untyped-def]
     from tests.helpers.fake_server import FakeSpeechServer
-    from tests.helpers.litellm_proxy import litellm_installed, scratch_dir, start_proxy
+    from tests.helpers.litellm_proxy import MODELS, litellm_installed, scratch_dir, start_proxy
 
     require(litellm_installed(), "LiteLLM (`pip install -e '.[dev]'`)")
     workdir = scratch_dir()
     try:
         with FakeSpeechServer() as upstream:
-            proxy = start_proxy(upstream, workdir)
+            proxy = start_proxy(upstream, workdir, models or MODELS)
             try:
                 yield proxy
             finally:
                 proxy.stop()
     finally:
         shutil.rmtree(workdir, ignore_errors=True)  # its config and log
+
+
+@pytest.fixture(scope="session")
+def litellm_proxy():  # type: ignore[no-untyped-def]
+    """One real LiteLLM proxy for the session (it takes seconds to start), in front of a
+    loopback speech server; `litellm` hands it to a test with that server reset."""
+    yield from _running_proxy()
+
+
+@pytest.fixture(scope="session")
+def litellm_other_proxy():  # type: ignore[no-untyped-def]
+    """A second real proxy for the session, whose config lacks `tts-1` (OTHER_MODELS in
+    tests/helpers/litellm_proxy.py); started only if a test asks for it (about 5 s)."""
+    from tests.helpers.litellm_proxy import OTHER_MODELS
+
+    yield from _running_proxy(OTHER_MODELS)
+
+
+@pytest.fixture
+def litellm_other(litellm_other_proxy):  # type: ignore[no-untyped-def]
+    litellm_other_proxy.reset()
+    yield litellm_other_proxy
+    litellm_other_proxy.reset()
 
 
 @pytest.fixture

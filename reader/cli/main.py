@@ -15,11 +15,12 @@ from reader import __version__
 from reader.audio.output import check_output_device, device_output
 from reader.cli import keys as keys_cli
 from reader.cli import voices as voices_cli
-from reader.errors import Interrupted, NotFound, ReaderError, UsageError
+from reader.errors import BadRequest, Interrupted, NotFound, ReaderError, UsageError
 from reader.keys.redact import Redactor
 from reader.keys.store import KeyStore
 from reader.logs import setup_logging
 from reader.providers.base import Provider
+from reader.providers.model_choice import model_to_ask, unlisted_model_hint
 from reader.providers.openai import takes_any_voice
 from reader.providers.registry import Registry
 from reader.reading.cache import AudioCache
@@ -251,9 +252,13 @@ def _speak(args: argparse.Namespace, registry: Registry, settings: Settings) -> 
         check_targets(args.output, args.subtitles)
     provider = _provider(args, registry, settings)
     text = _read_input(args)
-    saved = settings.provider == provider.id
+    # The window's last choice goes with its provider and server only.
+    here = not settings.base_url or settings.base_url.rstrip("/") == provider.cache_scope
+    saved = settings.provider == provider.id and here
     voice = _pick_voice(provider, args.voice or (settings.voice if saved else None))
-    model = args.model or (settings.model if saved and settings.model else provider.default_model())
+    chosen = args.model or (settings.model if saved else "")
+    # None chosen: one the server lists (asked now, before the reading), as the window does.
+    model, listed = (chosen, []) if chosen else model_to_ask(provider)
     if not args.no_play:
         check_output_device()
 
@@ -312,6 +317,8 @@ def _speak(args: argparse.Namespace, registry: Registry, settings: Settings) -> 
             raise reading.error or ReaderError("The reading stopped before the end.")
     except NotFound as error:
         raise NotFound(f"{error} {_what_exists(provider)}".strip()) from None
+    except BadRequest as error:  # LiteLLM refuses a model not in its config with a 400
+        raise BadRequest(f"{error} {unlisted_model_hint(model, listed)}".strip()) from None
     frames = reading.delivered_frames
     seconds = frames / reading.audio_format.sample_rate
     log.info(

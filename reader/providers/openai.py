@@ -85,6 +85,7 @@ class OpenAISpeech(HttpBacked):
         # Whether the server lists its voices: until asked, assumed; a server that lists
         # none takes any name a person gives, and answers for it at the speech request.
         self.lists_voices = True
+        self.model_modes: dict[str, str] = {}  # from the last `models()`
 
     def voices(self) -> list[Voice]:
         """The server's voices; for a server that lists none (LiteLLM has no
@@ -104,13 +105,26 @@ class OpenAISpeech(HttpBacked):
             log.debug("%s lists no voices; offering OpenAI's standard ones", self.display_name)
         return voices or standard_voices()
 
+    @property
+    def lists_models(self) -> bool:
+        """Whether the model to use is found in the server's list (`models()` asks it):
+        an OpenAI-compatible server's names are its own config's; OpenAI's and an Azure
+        deployment's are known without asking."""
+        return self._compatible and not self._deployment
+
     def models(self) -> list[str]:
         """The server's models; [] when it lists none (then any typed name is sent)."""
         if not self._compatible:
             return list(MODELS)
         data = self.api.get_listing("/models")
         items = data.get("data", []) if isinstance(data, dict) else []
-        return [str(m["id"]) for m in items if isinstance(m, dict) and "id" in m]
+        listed = [m for m in items if isinstance(m, dict) and "id" in m]
+        # What each model is for, where the server says (LiteLLM: "audio_speech", "chat",
+        # "audio_transcription"…, from the model a name maps to, so an alias says it too).
+        self.model_modes = {
+            str(m["id"]): m["mode"] for m in listed if isinstance(m.get("mode"), str)
+        }
+        return [str(m["id"]) for m in listed]
 
     def default_voice(self) -> str:
         return "alloy"

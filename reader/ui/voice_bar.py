@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
 from reader.errors import ReaderError
 from reader.keys.store import host_of
 from reader.providers.base import Provider, Voice
+from reader.providers.model_choice import model_to_show
 from reader.providers.openai import takes_any_voice
 from reader.providers.registry import Registry
 from reader.reading.events import Voicing
@@ -132,9 +133,9 @@ class VoiceBar(QToolBar):
         return [self.provider_box, self.model_box, self.voice_button, self.speed_box]
 
     def _set_models(self, models: list[str], current: str) -> None:
-        """Fill the model box and use exactly the model it shows: the current one if the
-        server has it, else the server's first; a server that lists none gets a box to
-        type in."""
+        """Fill the model box and use exactly the model it shows (model_to_show: the
+        current one if the server has it, else the speech model it lists, as `reader
+        speak` picks it); a server that lists none gets a box to type in."""
         self.model_box.setEditable(self.provider.id == "openai-compatible")
         edit = self.model_box.lineEdit()
         if edit is not None and edit is not self._model_edit:  # a new one each time
@@ -143,7 +144,7 @@ class VoiceBar(QToolBar):
             edit.editingFinished.connect(self._on_model_typed)
         self.model_box.clear()
         self.model_box.addItems(models or [current])
-        shown = current if current in models or not models else models[0]
+        shown = model_to_show(self.provider, models, current)
         self.model_box.setCurrentText(shown)
         self.voicing = dataclasses.replace(self.voicing, model=shown)
         self._share_width()

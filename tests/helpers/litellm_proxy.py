@@ -26,7 +26,18 @@ from tests.helpers.fake_server import FakeSpeechServer
 MASTER_KEY = "sk-reader-test-master"
 # The names a person's config would map: OpenAI's speech models, served by the upstream.
 MODELS = ("gpt-4o-mini-tts", "tts-1")
+# A config without `tts-1`, as a person's proxy may be: a chat model listed first, a speech
+# to text one, Kokoro-FastAPI's model name (unknown to LiteLLM: listed without a "mode"),
+# and `house`, an alias of gpt-4o-mini-tts (listed with "mode": "audio_speech"). A name is
+# passed on as `openai/<name>` (`openai/<target>` for `alias=target`) to the loopback
+# server, which speaks for any model.
+OTHER_MODELS = ("gpt-4o-mini", "whisper-1", "kokoro", "house=gpt-4o-mini-tts")
 START_TIMEOUT_S = 60.0
+
+
+def listed_names(models: tuple[str, ...]) -> list[str]:
+    """The names a proxy started with `models` lists at /v1/models (aliases as named)."""
+    return [name.partition("=")[0] for name in models]
 
 
 def _free_port() -> int:
@@ -35,14 +46,14 @@ def _free_port() -> int:
         return int(probe.getsockname()[1])
 
 
-def _config(upstream_url: str) -> str:
+def _config(upstream_url: str, names: tuple[str, ...]) -> str:
     models = "".join(
-        f"  - model_name: {name}\n"
+        f"  - model_name: {name.partition('=')[0]}\n"
         "    litellm_params:\n"
-        f"      model: openai/{name}\n"
+        f"      model: openai/{name.partition('=')[2] or name}\n"
         f"      api_base: {upstream_url}\n"
         "      api_key: upstream-key\n"
-        for name in MODELS
+        for name in names
     )
     return (
         "model_list:\n"
@@ -88,11 +99,13 @@ class LiteLLMProxy:
             self.process.wait()
 
 
-def start_proxy(upstream: FakeSpeechServer, workdir: Path) -> LiteLLMProxy:
-    """Start `litellm` on a free loopback port and wait until it answers; raise with its
-    log if it does not within START_TIMEOUT_S."""
+def start_proxy(
+    upstream: FakeSpeechServer, workdir: Path, models: tuple[str, ...] = MODELS
+) -> LiteLLMProxy:
+    """Start `litellm` on a free loopback port, with `models` in its config, and wait
+    until it answers; raise with its log if it does not within START_TIMEOUT_S."""
     config = workdir / "litellm.yaml"
-    config.write_text(_config(upstream.url))
+    config.write_text(_config(upstream.url, models))
     log_path = workdir / "litellm.log"
     port = _free_port()
     env = {
