@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import contextlib
 import os
+import secrets
+import stat
 import sys
-import tempfile
 from pathlib import Path
 
 from reader import APP_ID
@@ -37,12 +38,40 @@ def _app_dir(win_var: str, win_dir: str, mac_dir: str, xdg_var: str, xdg_dir: st
     return base / APP_ID
 
 
+# As tempfile.mkstemp opens its files, but for the mode.
+_NEW_FILE = (
+    os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_BINARY", 0)
+)
+
+
+def create_beside(path: Path, suffix: str = "") -> tuple[int, Path]:
+    """A new empty file beside `path`, open for writing, to be renamed over it when whole:
+    (its descriptor, its path). It has the permissions `path` will have: those `path` has
+    now when it is saved over, else what the person's umask gives any new file. (mkstemp's
+    0600 made every saved export and subtitle file private to its owner.) Raises OSError."""
+    folder = path.parent if str(path.parent) else Path(".")
+    try:
+        kept: int | None = stat.S_IMODE(path.stat().st_mode)
+    except OSError:
+        kept = None
+    for _ in range(100):
+        candidate = folder / f".{path.name}.{secrets.token_hex(4)}{suffix}"
+        try:
+            handle = os.open(candidate, _NEW_FILE, 0o666)  # the umask applies
+        except FileExistsError:
+            continue
+        if kept is not None:
+            with contextlib.suppress(OSError):  # a file system without modes keeps its own
+                os.chmod(candidate, kept)
+        return handle, candidate
+    raise FileExistsError(f"no free temporary name beside {path}")
+
+
 def write_text_whole(path: Path, text: str) -> None:
     """Write `text` under a temporary name beside `path`, then rename it into place: a
     crash or a full disk mid-write leaves the old file (or none), never half a file.
     Raises OSError."""
-    folder = path.parent if str(path.parent) else Path(".")
-    handle, temp = tempfile.mkstemp(prefix=f".{path.name}.", dir=folder)
+    handle, temp = create_beside(path)
     try:
         with os.fdopen(handle, "w", encoding="utf-8") as file:
             file.write(text)

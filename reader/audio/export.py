@@ -5,7 +5,6 @@ from __future__ import annotations
 import contextlib
 import os
 import shutil
-import tempfile
 from collections.abc import Sequence
 from pathlib import Path
 from types import TracebackType
@@ -15,6 +14,7 @@ import numpy as np
 
 from reader.audio.format import AudioFormat, Pcm
 from reader.errors import ExportError
+from reader.files import create_beside
 
 # extension → (libsndfile container, encoding)
 FORMATS: dict[str, tuple[str, str]] = {
@@ -56,9 +56,8 @@ def _why(path: Path, error: BaseException) -> str:
 
 def _temp_file(path: Path) -> Path:
     """A new empty file beside `path`, where the export is written before its rename."""
-    folder = path.parent if str(path.parent) else Path(".")
     try:
-        handle, temp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".partial", dir=folder)
+        handle, temp = create_beside(path, ".partial")
     except OSError as error:
         reason = error.strerror or str(error)
         raise ExportError(f"Cannot write {path}: {reason.lower()}.") from error

@@ -283,3 +283,33 @@ def test_module_entry_point_matches_console_script() -> None:
     script = Path(sys.executable).with_name("reader")
     require(script.exists(), "the installed `reader` script")
     assert subprocess.run([str(script), "--version"], capture_output=True).returncode == 0
+
+
+@pytest.mark.parametrize(("umask", "mode"), [(0o022, 0o644), (0o077, 0o600)])
+def test_an_export_and_its_subtitles_get_the_persons_usual_permissions(
+    reader_cmd, tmp_path: Path, umask: int, mode: int
+) -> None:
+    """Files a person saves are theirs to share as their umask says (a web folder, another
+    account), as any program's saved files are: not private like a temporary file."""
+    out, subtitles = tmp_path / "read.mp3", tmp_path / "read.vtt"
+    result = subprocess.run(
+        [*reader_cmd, "speak", "--no-play", "-o", str(out), "--subtitles", str(subtitles)],
+        input="Shared with the family. Read twice.",
+        capture_output=True,
+        text=True,
+        timeout=120,
+        preexec_fn=lambda: os.umask(umask),
+    )
+    assert result.returncode == 0, result.stderr
+    assert oct(out.stat().st_mode & 0o777) == oct(mode)
+    assert oct(subtitles.stat().st_mode & 0o777) == oct(mode)
+
+
+def test_a_file_saved_over_keeps_the_permissions_it_had(reader_cmd, tmp_path: Path) -> None:
+    out = tmp_path / "read.wav"
+    out.write_bytes(b"old")
+    out.chmod(0o640)
+    result = run(reader_cmd, "speak", "--no-play", "-o", str(out), stdin="Saved over.")
+    assert result.returncode == 0, result.stderr
+    assert soundfile.info(out).frames > 0
+    assert oct(out.stat().st_mode & 0o777) == oct(0o640)
