@@ -8,7 +8,13 @@ import getpass
 import sys
 
 from reader.errors import UsageError
-from reader.keys.store import KEYED_PROVIDERS, KeyringUnavailable, KeyStore, account
+from reader.keys.store import (
+    KEYED_PROVIDERS,
+    SHARED_KEYS,
+    KeyringUnavailable,
+    KeyStore,
+    account,
+)
 from reader.keys.transport import check_transport
 from reader.settings import Endpoint, SettingsFile
 
@@ -18,7 +24,7 @@ def add_parser(commands: argparse._SubParsersAction) -> None:  # type: ignore[ty
     actions = keys.add_subparsers(dest="keys_command", required=True)
     for name, text in (("set", "save a key, read from standard input"), ("delete", "delete a key")):
         action = actions.add_parser(name, help=text)
-        action.add_argument("provider", help="provider id (see `reader keys list`)")
+        action.add_argument("provider", metavar="ID", help="provider id (see `reader keys list`)")
         action.add_argument("--base-url", help="the server the key is for, if not the default")
     actions.add_parser("list", help="where each provider's key comes from, masked")
 
@@ -47,6 +53,10 @@ def _provider(name: str) -> str:
         raise UsageError(
             f"'{name}' takes no key. Providers with keys: {', '.join(KEYED_PROVIDERS)}."
         )
+    if name in SHARED_KEYS:
+        owner, why = SHARED_KEYS[name]
+        print(f"{why}: this is the {owner} key.", file=sys.stderr)
+        return owner
     return name
 
 
@@ -70,6 +80,9 @@ def _list(store: KeyStore, settings: SettingsFile) -> int:
     places += [(e.provider, e.base_url) for e in settings.load().endpoints]
     problem: KeyringUnavailable | None = None
     for provider, base_url in places:
+        if provider in SHARED_KEYS:
+            print(f"{provider:<18} the {SHARED_KEYS[provider][0]} key {base_url or ''}".rstrip())
+            continue
         try:
             key = store.get(provider, base_url)
         except KeyringUnavailable as error:

@@ -9,7 +9,7 @@ import signal
 import sys
 from pathlib import Path
 from types import FrameType
-from typing import TextIO
+from typing import Any, TextIO
 
 from reader import __version__
 from reader.audio.output import check_output_device, device_output
@@ -38,7 +38,19 @@ class _Parser(argparse.ArgumentParser):
     """argparse, but errors are one line and exit 2, like every other bad input."""
 
     def error(self, message: str) -> None:  # type: ignore[override]
-        self.exit(2, f"reader: {_hide_values(message)} (see `reader --help`)\n")
+        # self.prog is the command as typed so far ("reader speak"): its own help.
+        self._fail(message, self.prog)
+
+    def parse_args(self, args: Any = None, namespace: Any = None) -> Any:
+        parsed, extras = self.parse_known_args(args, namespace)
+        if extras:  # argparse says so at the top, where the command's own help is meant
+            command = getattr(parsed, "command", None)
+            where = f"{self.prog} {command}" if command else self.prog
+            self._fail(f"unrecognized arguments: {' '.join(extras)}", where)
+        return parsed
+
+    def _fail(self, message: str, where: str) -> None:
+        self.exit(2, f"reader: {_hide_values(message)} (see `{where} --help`)\n")
 
 
 def _hide_values(message: str) -> str:
@@ -336,6 +348,8 @@ def _speak(args: argparse.Namespace, registry: Registry, settings: Settings) -> 
 
 def _what_exists(provider: Provider) -> str:
     """The voices and models a provider can list, to follow a 404 ("unknown voice")."""
+    if provider.runs_here:
+        return ""  # a voice file missing here: its own line says how to install it
     known = []
     for label, listing in (("Voices", provider.voices), ("models", provider.models)):
         try:

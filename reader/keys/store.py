@@ -55,6 +55,13 @@ KEYED_PROVIDERS: dict[str, KeyInfo] = {
 }
 
 
+# Providers that use another's key, and why a person is told so: OpenAI's chat audio and
+# its speech endpoint are one account.
+SHARED_KEYS: dict[str, tuple[str, str]] = {
+    "openai-chat": ("openai", "OpenAI's chat audio and speech share one key"),
+}
+
+
 class KeyringUnavailable(KeyProblem):
     """No usable OS keyring: none installed, locked, or unlocking refused."""
 

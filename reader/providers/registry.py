@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 from reader.errors import KeyMissing, ReaderError, UsageError
 from reader.keys.openai_env import PAIRED_PROVIDERS, paired_base_url, why_no_key
-from reader.keys.store import KEYED_PROVIDERS, KeyringUnavailable, KeyStore, host_of
+from reader.keys.store import KEYED_PROVIDERS, SHARED_KEYS, KeyringUnavailable, KeyStore, host_of
 from reader.keys.transport import check_transport
 from reader.providers.azure import azure_speech
 from reader.providers.base import Provider, Voice
@@ -131,8 +131,10 @@ class Registry:
             # As the openai SDK: OPENAI_BASE_URL, when set, is where "OpenAI" is.
             url = base_url or self._paired_url() or OPENAI_URL
             check_transport(url)
-            # One OpenAI key serves both endpoints; it is saved under "openai".
-            auth = self._auth("openai", url, required=True)
+            # One OpenAI key serves both endpoints (SHARED_KEYS); it is saved under "openai".
+            auth = self._auth(
+                SHARED_KEYS.get(provider_id, (provider_id, ""))[0], url, required=True
+            )
             if provider_id == "openai":
                 return OpenAISpeech(HttpApi("OpenAI", "openai", url, auth))
             return OpenAIChatAudio(HttpApi("OpenAI", "openai", url, auth))

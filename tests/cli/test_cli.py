@@ -123,7 +123,13 @@ def test_every_export_format(reader_cmd, tmp_path: Path, extension: str) -> None
         (["speak", "--no-play", "-o", "/sys/x.flac", "hi"], None, 2, "Cannot write /sys/x.flac"),
         (["speak", "--no-play", "-o", "{tmp}", "hi"], None, 2, "it is a folder"),
         (["speak", "--speed", "9", "hi"], None, 2, "between 0.25 and 4"),
-        (["speak", "--bogus"], None, 2, "unrecognized arguments"),
+        (
+            ["speak", "--bogus"],
+            None,
+            2,
+            "unrecognized arguments: --bogus (see `reader speak --help`)",
+        ),
+        (["keys", "set"], None, 2, "required: ID (see `reader keys set --help`)"),
     ],
 )
 def test_bad_input_gets_one_clear_line(reader_cmd, tmp_path, args, stdin, status, message) -> None:
@@ -313,3 +319,24 @@ def test_a_file_saved_over_keeps_the_permissions_it_had(reader_cmd, tmp_path: Pa
     assert result.returncode == 0, result.stderr
     assert soundfile.info(out).frames > 0
     assert oct(out.stat().st_mode & 0o777) == oct(0o640)
+
+
+def test_a_voice_not_installed_is_one_line_ending_in_the_command_that_installs_it(
+    reader_cmd, tmp_path: Path
+) -> None:
+    """No list of the voices' models after it: the model is not what is missing."""
+    env = {"XDG_DATA_HOME": str(tmp_path / "data")}
+    result = run(
+        reader_cmd,
+        "speak",
+        "-p",
+        "kokoro",
+        "--no-play",
+        "-o",
+        str(tmp_path / "x.wav"),
+        "Hi.",
+        env=env,
+    )
+    assert result.returncode != 0
+    assert one_line(result).endswith("`reader voices install kokoro-af_heart`."), result.stderr
+    assert not (tmp_path / "x.wav").exists()

@@ -86,6 +86,27 @@ def test_keys_set_for_the_server_is_sent_to_it_and_nowhere_else(tmp_path) -> Non
             reader("keys", "delete", "openai-compatible", "--base-url", first.url, env=env)
 
 
+def test_a_key_set_for_openai_chat_is_the_one_its_requests_send(server, tmp_path) -> None:
+    """OpenAI's chat audio and its speech endpoint share one key: `reader keys set
+    openai-chat` saves the key that `speak -p openai-chat` then sends (it used to be saved
+    under a name nothing read, and `keys list` showed openai-chat as having none)."""
+    env = {"XDG_CONFIG_HOME": str(tmp_path / "config")}
+    saved = reader("keys", "set", "openai-chat", "--base-url", server.url, stdin=KEY, env=env)
+    assert saved.returncode == 0, saved.stderr
+    try:
+        assert "OpenAI's chat audio and speech share one key" in saved.stderr
+        result = cli.speak("openai-chat", server.url, tmp_path / "x.wav", TEXT, env=env)
+        assert result.returncode == 0, result.stderr
+        assert server.requests
+        assert all(r.headers["authorization"] == f"Bearer {KEY}" for r in server.requests)
+        listed = reader("keys", "list", env=env).stdout.splitlines()
+        chat = [line for line in listed if line.startswith("openai-chat")]
+        assert chat == ["openai-chat        the openai key"]
+    finally:
+        reader("keys", "delete", "openai-chat", "--base-url", server.url, env=env)
+    assert reader("keys", "list", env=env).stdout.count("…") == 0
+
+
 def test_an_openai_key_never_goes_to_another_host(server, tmp_path) -> None:
     env = {"OPENAI_API_KEY": KEY}
     result = cli.speak("openai", server.url, tmp_path / "x.wav", TEXT, env=env)
