@@ -4,6 +4,7 @@ where the desktop does not let it."""
 from __future__ import annotations
 
 import ast
+import os
 import shutil
 import subprocess
 import sys
@@ -131,6 +132,9 @@ class ShortcutsPage(QWidget):
         form.addRow("Sway (~/.config/sway/config)", self.sway)
         form.addRow("Hyprland (hyprland.conf)", self.hyprland)
         form.addRow("", self.gnome)
+        # Only GNOME reads these settings (its flavours say so too: "ubuntu:GNOME").
+        on_gnome = "GNOME" in os.environ.get("XDG_CURRENT_DESKTOP", "").upper().split(":")
+        form.setRowVisible(self.gnome, on_gnome)
         return box
 
     @Slot()

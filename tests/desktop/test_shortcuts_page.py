@@ -5,6 +5,7 @@ from __future__ import annotations
 import shutil
 import subprocess
 
+import pytest
 from PySide6.QtGui import QKeySequence
 
 from reader.desktop.integration import Desktop
@@ -65,6 +66,7 @@ def test_the_gnome_button_adds_a_custom_shortcut(qtbot, tmp_path, monkeypatch) -
     # GLib's key-file backend under a private folder: the person's settings stay untouched.
     monkeypatch.setenv("GSETTINGS_BACKEND", "keyfile")
     monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path))
+    monkeypatch.setenv("XDG_CURRENT_DESKTOP", "ubuntu:GNOME")
     theirs = "/org/gnome/settings-daemon/plugins/media-keys/custom-keybindings/custom0/"
     subprocess.run(["gsettings", "set", schema, "custom-keybindings", f"['{theirs}']"], check=True)
 
@@ -85,6 +87,16 @@ def test_the_gnome_button_adds_a_custom_shortcut(qtbot, tmp_path, monkeypatch) -
     )
     page.gnome.click()  # twice: still one entry
     assert get("custom-keybindings") == f"['{theirs}', '{ours}']"
+
+
+@pytest.mark.parametrize("desktop", ["KDE", "sway", "XFCE", ""])
+def test_gnomes_button_is_offered_only_on_gnome(qtbot, monkeypatch, desktop) -> None:
+    """Elsewhere it would write settings nothing reads (seen offered under a bare X11)."""
+    monkeypatch.setenv("XDG_CURRENT_DESKTOP", desktop)
+    page = ShortcutsPage(Settings(), "")
+    qtbot.addWidget(page)
+    assert page.gnome.isHidden()
+    assert not page.sway.isHidden() and not page.command.isHidden()
 
 
 def test_one_key_for_two_actions_is_named(qtbot, display) -> None:
