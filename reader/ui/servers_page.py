@@ -209,10 +209,7 @@ class ServersPage(QWidget):
             self.status.setText(str(error))
             return
         key = self.key.text().strip()
-        if key and not self.trust.isChecked():
-            self.status.setText(
-                f"Tick “I trust {host_of(url)}” to send this key there, or clear it."
-            )
+        if not self._may_send(key, url):
             return
         endpoint = Endpoint(_endpoint_id(name or host_of(url), self._endpoints), kind, url, name)
         row = self.list.currentRow()
@@ -235,6 +232,16 @@ class ServersPage(QWidget):
         else:
             self.status.setText(f"Saved {name or host_of(url)}.")
 
+    def _may_send(self, key: str, url: str) -> bool:
+        """A typed key goes to a host (saved for it, or tested there) only once the person
+        ticked that they trust it: the tick's own words."""
+        if key and not self.trust.isChecked():
+            self.status.setText(
+                f"Tick “I trust {host_of(url)}” to send this key there, or clear it."
+            )
+            return False
+        return True
+
     @Slot()
     def remove(self) -> None:
         row = self.list.currentRow()
@@ -252,6 +259,8 @@ class ServersPage(QWidget):
             self.status.setText(str(error))
             return
         typed = self.key.text().strip()
+        if not self._may_send(typed, url):
+            return
         store = (
             KeyStore(self._redactor, {}, backend=_TypedKey(account(kind, url), typed))
             if typed

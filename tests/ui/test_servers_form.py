@@ -61,3 +61,29 @@ def test_a_server_is_added_in_one_step_with_a_form_that_stays_still(qtbot, app, 
     assert servers.test_button.hasFocus()
     dialog.reject()
     app.keys.delete("openai-compatible", url)
+
+
+def test_test_connection_sends_a_typed_key_only_once_the_host_is_trusted(qtbot, app) -> None:
+    """The tick reads "I trust HOST with this key": until it is ticked, the key goes
+    nowhere, Test connection included (it was sent; seen at a newcomer's own server)."""
+    app.window.open_settings("servers")
+    dialog = app.services.dialog
+    assert dialog is not None
+    servers = dialog.servers
+    servers.list.setCurrentRow(servers.list.count() - 1)  # "New server…"
+    url = app.server.url.replace("127.0.0.1", "localhost")
+    servers.base_url.setText(url)
+    servers.key.setText("sk-typed-0123456789")
+    before = len(app.server.requests)
+    servers.test_button.click()
+    host = url.split("/")[2]
+    assert servers.status.text() == f"Tick “I trust {host}” to send this key there, or clear it."
+    qtbot.wait(300)
+    assert len(app.server.requests) == before  # nothing was asked, with or without the key
+
+    servers.trust.setChecked(True)
+    servers.test_button.click()
+    qtbot.waitUntil(lambda: servers.status.text().startswith("Connected"), timeout=5000)
+    sent = app.server.requests[before:]
+    assert sent and all(r.headers["authorization"] == "Bearer sk-typed-0123456789" for r in sent)
+    dialog.reject()

@@ -85,6 +85,7 @@ def test_test_connection_says_what_the_proxy_answered(qtbot, litellm, display) -
     page.name.setText("LiteLLM")
     page.base_url.setText(litellm.url)
     page.key.setText(MASTER_KEY)
+    page.trust.setChecked(True)  # the key goes to the proxy only once it is trusted
     page.test_button.click()
     qtbot.waitUntil(lambda: page.status.text().startswith("Connected"), timeout=10_000)
     assert page.status.text() == (
