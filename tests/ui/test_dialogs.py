@@ -266,13 +266,15 @@ def test_settings_keys_servers_defaults_and_cache(qtbot, app, tmp_path) -> None:
     servers.base_url.setText(server.url)
     assert servers.transport.text().startswith("Unencrypted")
     servers.key.setText("sk-local-key-123")
+    servers.trust.setChecked(True)  # the typed key goes there, to test, once trusted
     servers.test_button.click()
     qtbot.waitUntil(lambda: servers.status.text().startswith("Connected"), timeout=5000)
     assert servers.status.text() == f"Connected to {host_of(server.url)}: 2 models, 2 voices."
     gets = [r for r in server.requests if r.method == "GET"]
     assert gets and all(g.headers.get("authorization") == "Bearer sk-local-key-123" for g in gets)
     assert app.keys.get("openai-compatible", server.url) is None  # testing saved nothing
-    servers.save_button.click()  # a key, but the host not trusted yet: refused
+    servers.trust.setChecked(False)
+    servers.save_button.click()  # a key, but the host not trusted: refused
     assert f"I trust {host_of(server.url)}" in servers.status.text()
     assert len(servers.endpoints) == 1
     servers.trust.setChecked(True)
