@@ -36,7 +36,8 @@ class VoiceBar(QToolBar):
     """Keeps the chosen provider and `Voicing`; lists voices without blocking the window.
 
     Favourite and recent voices are kept per provider (and server) in `favourites` and
-    `recent`; `marks_changed` says when to save them.
+    `recent`, the voice last chosen for each in `chosen`; `marks_changed` says when to
+    save them.
 
     Signals:
         problem(object): a ReaderError to show (a missing key, a server that cannot list
@@ -60,10 +61,12 @@ class VoiceBar(QToolBar):
         parent: QWidget | None = None,
         favourites: dict[str, list[str]] | None = None,
         recent: dict[str, list[str]] | None = None,
+        chosen: dict[str, str] | None = None,
     ) -> None:
         super().__init__("Voice", parent)
         self.favourites = dict(favourites or {})
         self.recent = dict(recent or {})
+        self.chosen = dict(chosen or {})  # provider key: the voice last chosen for it
         self.setObjectName("voice-bar")
         self._registry = registry
         self._providers: dict[str, Provider] = {}
@@ -115,6 +118,7 @@ class VoiceBar(QToolBar):
         self.model_box.activated.connect(self._on_model)
         self.speed_box.valueChanged.connect(self._on_speed)
         self._select_current()
+        self.chosen.setdefault(self.marks_key, voicing.voice)
         self.provider_box.activated.connect(self._on_provider)
         for box in (self.provider_box, self.model_box):  # each as wide as its choice
             box.currentTextChanged.connect(self._share_width)
@@ -274,7 +278,7 @@ class VoiceBar(QToolBar):
             self.provider = provider
             if not remade:
                 self.voicing = dataclasses.replace(
-                    self.voicing, voice=provider.default_voice(), model=provider.default_model()
+                    self.voicing, voice=self._voice_for(key), model=provider.default_model()
                 )
         self._listed = (voices, models)
         ids = [voice.id for voice in self._voices_offered()]
@@ -284,6 +288,10 @@ class VoiceBar(QToolBar):
         if switched:
             self.choice_changed.emit()
         self._made()
+
+    def _voice_for(self, key: str) -> str:
+        """The voice last chosen for the provider at `key`, else its default."""
+        return self.chosen.get(key) or self.provider.default_voice()
 
     def _voices_offered(self) -> list[Voice]:
         """The provider's voices; for a server that lists none, OpenAI's standard voices
@@ -331,7 +339,7 @@ class VoiceBar(QToolBar):
         self.provider = provider
         if not remade:
             self.voicing = dataclasses.replace(
-                self.voicing, voice=provider.default_voice(), model=provider.default_model()
+                self.voicing, voice=self._voice_for(key), model=provider.default_model()
             )
         self._listed = ([], [])
         self.voice_button.set_failed(message)
@@ -344,6 +352,7 @@ class VoiceBar(QToolBar):
     def _on_voice(self, voice_id: str) -> None:
         self.voicing = dataclasses.replace(self.voicing, voice=voice_id)
         self.recent[self.marks_key] = self.voice_button.recent
+        self.chosen[self.marks_key] = voice_id
         if voice_id not in self.voice_button.voice_ids():
             self._show_listed()  # a typed name joins the menu, remembered in settings
         self.marks_changed.emit()
