@@ -240,3 +240,18 @@ def test_the_provider_box_narrows_again_for_a_short_name(qtbot, app_with_voices)
     short = box.currentText()
     assert metrics.horizontalAdvance(short) + 20 <= box.width()
     assert box.width() <= metrics.horizontalAdvance(short) + 4 * metrics.height(), box.width()
+
+
+@pytest.mark.parametrize("scale", ["1", "2"])
+def test_settings_voices_and_servers_fit_without_sideways_scrolling(scale) -> None:
+    found = probe("1366x800", scale, "--pages")
+    assert found["voices-sideways"] is False and found["servers-sideways"] is False
+    assert found["voices-table-sideways"] is False
+    assert found["voices-cut"] == []  # every voice's whole name, on one line
+    assert found["disk-whole"] is True  # the voices' folder, whole
+    # Save and Test whole in view, and the test's result line below them.
+    assert found["servers-seen"] == [
+        "Save server",
+        "Test connection",
+        "Connected: 2 models, 11 voices.",
+    ]
