@@ -66,6 +66,9 @@ class Settings:
     # Voice ids per provider key ("provider@base URL"), as the voice menu shows them.
     favourite_voices: dict[str, list[str]] = field(default_factory=dict)
     recent_voices: dict[str, list[str]] = field(default_factory=dict)
+    # The voice id last chosen for each provider key, so a provider (or server) switched
+    # back to reads with the voice the person gave it, not its default.
+    chosen_voices: dict[str, str] = field(default_factory=dict)
     output_device: str = ""  # empty: the system's default output
     close_to_tray: bool = False  # closing the window keeps Reader in the tray
     global_shortcuts: bool = False  # Reader registers its own system-wide shortcuts
@@ -166,6 +169,12 @@ def _settings_from(data: dict[str, Any]) -> Settings:
     values["endpoints"] = tuple(endpoints)
     for name in ("favourite_voices", "recent_voices"):
         values[name] = _voice_lists(data.get(name))
+    chosen = data.get("chosen_voices")
+    values["chosen_voices"] = {
+        str(key): voice
+        for key, voice in (chosen.items() if isinstance(chosen, dict) else [])
+        if isinstance(voice, str) and voice
+    }
     for name, low, high in (
         ("sentence_pause_ms", 0, 5000),
         ("paragraph_pause_ms", 0, 10_000),

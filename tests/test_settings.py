@@ -64,3 +64,19 @@ def test_fields_of_the_wrong_type_fall_back_one_by_one(tmp_path: Path) -> None:
     )
     settings = SettingsFile(path).load()
     assert settings == Settings("openai", "", "", 1.0, (Endpoint("x", "p", "http://h"),))
+
+
+def test_the_voice_chosen_per_provider_is_kept_and_a_broken_entry_dropped(
+    tmp_path: Path,
+) -> None:
+    path = tmp_path / "settings.json"
+    chosen = {"offline@": "es", "openai-compatible@http://h:1/v1": "bm_george"}
+    SettingsFile(path).save(Settings(chosen_voices=chosen))
+    assert SettingsFile(path).load().chosen_voices == chosen
+    data = json.loads(path.read_text())
+    data["chosen_voices"] = {"offline@": 3, "openai@": "nova", "gemini@": ""}
+    path.write_text(json.dumps(data))
+    assert SettingsFile(path).load().chosen_voices == {"openai@": "nova"}
+    data["chosen_voices"] = ["nova"]
+    path.write_text(json.dumps(data))
+    assert SettingsFile(path).load().chosen_voices == {}

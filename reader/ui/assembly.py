@@ -66,12 +66,13 @@ def open_window(
         voicing,
         favourites=settings.favourite_voices,
         recent=settings.recent_voices,
+        chosen=settings.chosen_voices,
     )
     services = Services(
         settings, registry, keys, redactor, settings_file, devices, make_output, player
     )
     voice_bar.marks_changed.connect(
-        lambda: services.remember_voices(voice_bar.favourites, voice_bar.recent)
+        lambda: services.remember_voices(voice_bar.favourites, voice_bar.recent, voice_bar.chosen)
     )
     window = MainWindow(player, provider, voicing, voice_bar, services)
     if settings_file.warning:

@@ -7,15 +7,17 @@ import re
 from typing import Any
 from urllib.parse import urlsplit
 
-from PySide6.QtCore import Signal, Slot
+from PySide6.QtCore import Qt, Signal, Slot
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
     QFormLayout,
+    QFrame,
     QHBoxLayout,
     QLineEdit,
     QListWidget,
     QPushButton,
+    QScrollArea,
     QVBoxLayout,
     QWidget,
 )
@@ -116,9 +118,23 @@ class ServersPage(QWidget):
         for button in (self.save_button, self.test_button, self.remove_button):
             buttons.addWidget(button)
         buttons.addStretch(1)
+        # The list and the form scroll on a small screen (at 2x on 1366x800); the buttons
+        # and the test's result stay in view below them, whole.
+        fields = QWidget()
+        above = QVBoxLayout(fields)
+        above.setContentsMargins(0, 0, 0, 0)
+        above.addWidget(self.list, 1)
+        above.addLayout(form)
+        scroller = QScrollArea()
+        scroller.setWidget(fields)
+        # The tab's own background shows through, as on the other pages.
+        fields.setAutoFillBackground(False)
+        scroller.viewport().setAutoFillBackground(False)
+        scroller.setWidgetResizable(True)
+        scroller.setFrameShape(QFrame.Shape.NoFrame)
+        scroller.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         layout = QVBoxLayout(self)
-        layout.addWidget(self.list, 1)
-        layout.addLayout(form)
+        layout.addWidget(scroller, 1)
         layout.addLayout(buttons)
         layout.addWidget(self.status)
         self._background = Background(self)

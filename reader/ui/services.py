@@ -126,10 +126,17 @@ class Services(QObject):
         self.settings_changed.emit(settings, old)
 
     def remember_voices(
-        self, favourites: dict[str, list[str]], recent: dict[str, list[str]]
+        self,
+        favourites: dict[str, list[str]],
+        recent: dict[str, list[str]],
+        chosen: dict[str, str] | None = None,
     ) -> None:
+        """The voice menu's marks, and the voice last chosen per provider (`chosen`)."""
         self.settings = dataclasses.replace(
-            self.settings, favourite_voices=favourites, recent_voices=recent
+            self.settings,
+            favourite_voices=favourites,
+            recent_voices=recent,
+            chosen_voices=self.settings.chosen_voices if chosen is None else dict(chosen),
         )
         self.save()
 

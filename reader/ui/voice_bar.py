@@ -7,11 +7,10 @@ import logging
 from collections.abc import Callable
 
 from PySide6.QtCore import QTimer, Signal, Slot
-from PySide6.QtGui import QAction, QResizeEvent
+from PySide6.QtGui import QResizeEvent
 from PySide6.QtWidgets import (
     QComboBox,
     QDoubleSpinBox,
-    QLabel,
     QLineEdit,
     QToolBar,
     QToolButton,
@@ -26,19 +25,19 @@ from reader.providers.openai import takes_any_voice
 from reader.providers.registry import Registry
 from reader.reading.events import Voicing
 from reader.settings import Endpoint
+from reader.ui.bar_layout import BarLayout
 from reader.ui.voice_loader import VoiceListLoader
 from reader.ui.voices import VoiceButton
 
 log = logging.getLogger(__name__)
-
-_ANY_WIDTH = 16_777_215  # Qt's QWIDGETSIZE_MAX: no maximum
 
 
 class VoiceBar(QToolBar):
     """Keeps the chosen provider and `Voicing`; lists voices without blocking the window.
 
     Favourite and recent voices are kept per provider (and server) in `favourites` and
-    `recent`; `marks_changed` says when to save them.
+    `recent`, the voice last chosen for each in `chosen`; `marks_changed` says when to
+    save them.
 
     Signals:
         problem(object): a ReaderError to show (a missing key, a server that cannot list
@@ -62,10 +61,12 @@ class VoiceBar(QToolBar):
         parent: QWidget | None = None,
         favourites: dict[str, list[str]] | None = None,
         recent: dict[str, list[str]] | None = None,
+        chosen: dict[str, str] | None = None,
     ) -> None:
         super().__init__("Voice", parent)
         self.favourites = dict(favourites or {})
         self.recent = dict(recent or {})
+        self.chosen = dict(chosen or {})  # provider key: the voice last chosen for it
         self.setObjectName("voice-bar")
         self._registry = registry
         self._providers: dict[str, Provider] = {}
@@ -81,7 +82,8 @@ class VoiceBar(QToolBar):
         self.provider_box = QComboBox()
         self.provider_box.setAccessibleName("Provider")
         self.provider_box.setToolTip("Who reads: a cloud provider, a saved server, or offline")
-        # Wide enough for every name, a saved server's included (not cut, not ambiguous).
+        # Its list as wide as every name, a saved server's included (not cut, not
+        # ambiguous); the box itself as wide as the name chosen (BarLayout).
         self.provider_box.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
         self._fill_choices(endpoints)
         self.model_box = QComboBox()
@@ -99,18 +101,9 @@ class VoiceBar(QToolBar):
         self.speed_box.setValue(voicing.speed)
         self.speed_box.setAccessibleName("Speed")
         self.speed_box.setToolTip("How fast to read (from the next sentence you start)")
-        # Visible labels tied to their controls: a screen reader names a combo box by the
-        # label it is labelled by (Qt on Linux gives a combo box its value as its name),
-        # and Alt with the underlined letter goes to the control.
-        labels = ("&Provider", "&Model", None, "&Speed")
-        self._labels: list[QAction] = []  # the labels' places in the bar
-        for label, control in zip(labels, self.controls(), strict=True):
-            if label is not None:
-                tag = QLabel(label)
-                tag.setBuddy(control)
-                tag.setContentsMargins(6, 0, 2, 0)
-                self._labels.append(self.addWidget(tag))
-            self.addWidget(control)
+        self._layout = BarLayout(
+            self, list(zip(("Provider", "Model", None, "Speed"), self.controls(), strict=True))
+        )
         # Qt's overflow button (shown when the bar is too narrow) has no name of its own.
         extension = self.findChild(QToolButton, "qt_toolbar_ext_button")
         if extension is not None:
@@ -125,7 +118,10 @@ class VoiceBar(QToolBar):
         self.model_box.activated.connect(self._on_model)
         self.speed_box.valueChanged.connect(self._on_speed)
         self._select_current()
+        self.chosen.setdefault(self.marks_key, voicing.voice)
         self.provider_box.activated.connect(self._on_provider)
+        for box in (self.provider_box, self.model_box):  # each as wide as its choice
+            box.currentTextChanged.connect(self._share_width)
         self._list_voices()
 
     def controls(self) -> list[QWidget]:
@@ -154,22 +150,8 @@ class VoiceBar(QToolBar):
         self._share_width()
 
     def _share_width(self) -> None:
-        """At narrow widths the labels go first (each control keeps its label for screen
-        readers and Alt+letter), then the provider and model boxes give way (their whole
-        names in the list and the tooltip), before the voice and speed would go into the
-        overflow menu."""
-        boxes = (self.provider_box, self.model_box)
-        wanted = [box.sizeHint().width() for box in boxes]
         others = self.voice_button.width() + self.speed_box.sizeHint().width()
-        labels = sum(self.widgetForAction(place).sizeHint().width() for place in self._labels)
-        shown = sum(wanted) + others + labels + 40 <= self.width()
-        for place in self._labels:
-            place.setVisible(shown)
-        room = self.width() - others - (labels if shown else 0) - 40  # the handle, margins
-        for box, width in zip(boxes, wanted, strict=True):
-            share = _ANY_WIDTH if sum(wanted) <= room else room * width // max(1, sum(wanted))
-            box.setMaximumWidth(max(box.fontMetrics().horizontalAdvance("M" * 5) + 24, share))
-            box.setToolTip(box.currentText() or box.accessibleName())
+        self._layout.share_width((self.provider_box, self.model_box), others)
 
     def set_endpoints(self, endpoints: tuple[Endpoint, ...]) -> None:
         """The saved servers changed (in settings): list them, keeping the choice."""
@@ -296,7 +278,7 @@ class VoiceBar(QToolBar):
             self.provider = provider
             if not remade:
                 self.voicing = dataclasses.replace(
-                    self.voicing, voice=provider.default_voice(), model=provider.default_model()
+                    self.voicing, voice=self._voice_for(key), model=provider.default_model()
                 )
         self._listed = (voices, models)
         ids = [voice.id for voice in self._voices_offered()]
@@ -306,6 +288,10 @@ class VoiceBar(QToolBar):
         if switched:
             self.choice_changed.emit()
         self._made()
+
+    def _voice_for(self, key: str) -> str:
+        """The voice last chosen for the provider at `key`, else its default."""
+        return self.chosen.get(key) or self.provider.default_voice()
 
     def _voices_offered(self) -> list[Voice]:
         """The provider's voices; for a server that lists none, OpenAI's standard voices
@@ -353,7 +339,7 @@ class VoiceBar(QToolBar):
         self.provider = provider
         if not remade:
             self.voicing = dataclasses.replace(
-                self.voicing, voice=provider.default_voice(), model=provider.default_model()
+                self.voicing, voice=self._voice_for(key), model=provider.default_model()
             )
         self._listed = ([], [])
         self.voice_button.set_failed(message)
@@ -366,6 +352,7 @@ class VoiceBar(QToolBar):
     def _on_voice(self, voice_id: str) -> None:
         self.voicing = dataclasses.replace(self.voicing, voice=voice_id)
         self.recent[self.marks_key] = self.voice_button.recent
+        self.chosen[self.marks_key] = voice_id
         if voice_id not in self.voice_button.voice_ids():
             self._show_listed()  # a typed name joins the menu, remembered in settings
         self.marks_changed.emit()

@@ -53,7 +53,12 @@ class VoicesPage(QWidget):
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.verticalHeader().setVisible(False)
-        self.table.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        # Each column as wide as its longest entry, names on one line ("hibari-emma" was
+        # wrapped at the hyphen); the last column takes what is left.
+        self.table.setWordWrap(False)
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        header.setStretchLastSection(True)
         self.table.itemSelectionChanged.connect(self._show_selected)
         self.licence = QLabel("Choose a voice to see its licence.")
         self.licence.setWordWrap(True)
@@ -69,6 +74,7 @@ class VoicesPage(QWidget):
         self.status = QLabel("")
         self.status.setWordWrap(True)
         self.disk = QLabel("")
+        self.disk.setWordWrap(True)  # a long folder wraps (at its slashes) rather than widen
         self.install_button.clicked.connect(self._install)
         self.from_file_button.clicked.connect(self._install_from_files)
         self.remove_button.clicked.connect(self._remove)
@@ -115,9 +121,10 @@ class VoicesPage(QWidget):
             )
             for column, text in enumerate(cells):
                 self.table.setItem(row, column, QTableWidgetItem(text))
-        self.disk.setText(
-            f"Downloaded voices take {self._store.disk_use() / 1e6:.1f} MB in {self._store.root}"
-        )
+        said = f"Downloaded voices take {self._store.disk_use() / 1e6:.1f} MB in {self._store.root}"
+        # A zero-width space after each slash lets the path wrap there.
+        self.disk.setText(said.replace("/", "/\u200b"))
+        self.disk.setAccessibleName(said)
 
     @Slot()
     def _show_selected(self) -> None:

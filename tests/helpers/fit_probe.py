@@ -129,5 +129,98 @@ def menu_probe() -> int:
     return 0
 
 
+def pages_probe() -> int:
+    """Open Settings at its size with two saved servers and print, for the Voices and
+    Servers pages, what a person would find cut or out of view (JSON); with --shots DIR,
+    a screenshot of each page."""
+    from PySide6.QtCore import QPoint, QRect
+    from PySide6.QtWidgets import QScrollArea, QStyleOptionViewItem
+
+    from reader.audio.output import clock_output
+    from reader.keys.redact import Redactor
+    from reader.providers.registry import Registry
+    from reader.settings import Endpoint, Settings, SettingsFile
+    from reader.ui.assembly import open_window
+
+    shots = Path(sys.argv[sys.argv.index("--shots") + 1]) if "--shots" in sys.argv else None
+    app = QApplication(sys.argv[:1])
+    settings_file = SettingsFile(Path(tempfile.mkdtemp()) / "settings.json")
+    saved = (
+        Endpoint("a", "openai-compatible", "https://tts.example.invalid/v1", "My LiteLLM"),
+        Endpoint("b", "openai-compatible", "http://127.0.0.1:8911/v1", "Local proxy"),
+    )
+    settings_file.save(Settings(endpoints=saved))
+    registry = Registry(None)
+    window = open_window(
+        settings_file, registry, None, Redactor(), lambda _: clock_output(4.0), lambda: []
+    )
+    window.show()
+    window.open_settings()
+    assert window.services is not None and window.services.dialog is not None
+    dialog = window.services.dialog
+
+    def settle() -> None:
+        for _ in range(20):
+            app.processEvents()
+
+    def seen(widget: QWidget, page: QWidget) -> bool:
+        """Whether all of `widget` is in view on the page, unscrolled."""
+        shown = page.viewport() if isinstance(page, QScrollArea) else page
+        place = QRect(widget.mapTo(shown, QPoint(0, 0)), widget.size())
+        return shown.rect().contains(place)
+
+    def sideways(page: QWidget) -> bool:
+        views = [page, *page.findChildren(QScrollArea)]
+        return any(
+            isinstance(view, QScrollArea) and view.horizontalScrollBar().isVisible()
+            for view in views
+        )
+
+    found: dict[str, object] = {}
+    for page in ("voices", "servers"):
+        dialog.show_page(page)
+        settle()
+        view = dialog.tabs.currentWidget()
+        found[f"{page}-sideways"] = sideways(view)
+        if page == "voices":
+            table = dialog.voices.table
+            option = QStyleOptionViewItem()
+            option.initFrom(table)
+            cut = []
+            for row in range(table.rowCount()):
+                index = table.model().index(row, 0)
+                needed = table.itemDelegate().sizeHint(option, index)
+                if needed.width() > table.columnWidth(0) or needed.height() > table.rowHeight(row):
+                    cut.append(table.item(row, 0).text())
+            found["voices-cut"] = cut
+            found["voices-table-sideways"] = table.horizontalScrollBar().isVisible()
+            disk = dialog.voices.disk
+            # Not cut at the right (below the fold, at 2x, it is scrolled to).
+            right = disk.mapTo(view, QPoint(disk.width(), 0)).x()
+            found["disk-whole"] = (
+                right <= view.width()
+                and disk.height() >= disk.heightForWidth(disk.width())
+                and disk.width() >= disk.minimumSizeHint().width()
+            )
+        else:
+            servers = dialog.servers
+            servers.status.setText("Connected: 2 models, 11 voices.")
+            settle()
+            found["servers-seen"] = [
+                widget.text()
+                for widget in (servers.save_button, servers.test_button, servers.status)
+                if seen(widget, view)
+            ]
+        if shots:
+            dialog.grab().save(str(shots / f"settings-{page}.png"))
+    print(json.dumps(found))
+    dialog.reject()
+    window.shut_down()
+    registry.close()
+    return 0
+
+
 if __name__ == "__main__":
+    if "--pages" in sys.argv:
+        sys.exit(pages_probe())
     sys.exit(menu_probe() if "--menu" in sys.argv else main())

@@ -213,3 +213,54 @@ def test_a_saved_choice_that_cannot_start_is_kept_for_the_next_start(
         window.close()
     finally:
         registry.close()
+
+
+def switch_to(qtbot, bar, label_start: str, voice: str) -> None:
+    """Pick the provider whose name starts `label_start`, as a person does, and wait for
+    its voices (`voice` among them)."""
+    box = bar.provider_box
+    index = next(i for i in range(box.count()) if box.itemText(i).startswith(label_start))
+    box.setCurrentIndex(index)
+    box.activated.emit(index)
+    qtbot.waitUntil(lambda: voice in bar.voice_button.voice_ids(), timeout=5000)
+
+
+def choose(bar, voice: str) -> None:
+    next(a for a in bar.voice_button.menu().actions() if a.data() == voice).trigger()
+
+
+def test_each_provider_comes_back_with_the_voice_last_chosen_for_it(
+    qtbot, server, tmp_path, display
+) -> None:
+    settings_file = SettingsFile(tmp_path / "settings.json")
+    endpoint = Endpoint("kokoro", "openai-compatible", server.url, "Kokoro")
+    settings_file.save(Settings(endpoints=(endpoint,)))
+    registry = Registry(None)
+    try:
+        window = start(qtbot, settings_file, registry)
+        bar = window.voice_bar
+        assert bar is not None
+        switch_to(qtbot, bar, "OpenAI-compatible server: Kokoro", "bm_george")
+        choose(bar, "bm_george")
+        switch_to(qtbot, bar, "Offline voice", "es")
+        choose(bar, "es")
+        assert "Spanish" in bar.voice_button.text()
+        switch_to(qtbot, bar, "OpenAI-compatible server: Kokoro", "bm_george")
+        assert bar.voice_button.text() == "Voice: bm_george" and bar.voicing.voice == "bm_george"
+        switch_to(qtbot, bar, "Offline voice", "es")
+        assert "Spanish" in bar.voice_button.text() and bar.voicing.voice == "es"
+        window.close()
+
+        again = start(qtbot, settings_file, registry)  # the offline voice, as left
+        bar = again.voice_bar
+        assert bar is not None and bar.provider.id == "offline"
+        qtbot.waitUntil(lambda: "Spanish" in bar.voice_button.text(), timeout=5000)
+        switch_to(qtbot, bar, "OpenAI-compatible server: Kokoro", "bm_george")
+        assert bar.voice_button.text() == "Voice: bm_george"
+        with qtbot.waitSignal(again._player.finished, timeout=10_000):
+            again.read("Read by the voice chosen for this server before the restart.")
+        post = [r.body for r in server.requests if r.method == "POST"][-1]
+        assert post["voice"] == "bm_george"
+        again.close()
+    finally:
+        registry.close()

@@ -71,7 +71,7 @@ class App:
         if self.bar is not None:
             bar = self.bar
             bar.marks_changed.connect(
-                lambda: self.services.remember_voices(bar.favourites, bar.recent)
+                lambda: self.services.remember_voices(bar.favourites, bar.recent, bar.chosen)
             )
         self.window = MainWindow(self.player, self.provider, voicing, self.bar, self.services)
         qtbot.addWidget(self.window)

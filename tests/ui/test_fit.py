@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -173,3 +174,84 @@ def test_the_provider_box_shows_a_saved_servers_whole_name(
     qtbot.wait(100)
     assert box.width() >= box.fontMetrics().horizontalAdvance(label) + 20
     player.stop()
+
+
+LONG_SERVER = "Kokoro in the attic at the end of the hall"
+
+
+def toolbar_labels(bar) -> list:
+    from PySide6.QtWidgets import QLabel
+
+    return [label for label in bar.findChildren(QLabel) if label.buddy() is not None]
+
+
+@pytest.mark.parametrize("width", [760, 1400])
+def test_alt_p_m_s_go_to_their_controls_whether_the_labels_show_or_not(
+    qtbot, app_with_voices, width
+) -> None:
+    from PySide6.QtCore import Qt
+    from PySide6.QtWidgets import QApplication
+
+    from reader.settings import Endpoint
+
+    app = app_with_voices
+    bar, window = app.bar, app.window
+    # A saved server with a long name, as after "Save server": the provider box is wide.
+    bar.set_endpoints((Endpoint("kokoro", "openai-compatible", app.server.url, LONG_SERVER),))
+    qtbot.waitUntil(lambda: bar.voice_button.voice_ids() != [], timeout=5000)
+    window.resize(width, 500)
+    qtbot.wait(200)
+    labels = toolbar_labels(bar)
+    names = [re.sub("<[^>]*>|&", "", label.text()) for label in labels]
+    assert names == ["Provider", "Model", "Speed"]
+    assert all(label.isVisible() for label in labels) == (width > 1000)
+    window.activateWindow()
+    qtbot.waitUntil(window.isActiveWindow)
+    window.text.setPlainText("Scale test")
+    for key, control in (
+        (Qt.Key.Key_P, bar.provider_box),
+        (Qt.Key.Key_M, bar.model_box),
+        (Qt.Key.Key_S, bar.speed_box),
+    ):
+        window.text.setFocus()
+        qtbot.waitUntil(window.text.hasFocus)
+        qtbot.keyClick(window.text, key, Qt.KeyboardModifier.AltModifier)
+        focused = QApplication.focusWidget()
+        assert focused is control or control.isAncestorOf(focused), (key, focused)
+        assert window.text.toPlainText() == "Scale test"  # nothing typed into the text
+
+
+def test_the_provider_box_narrows_again_for_a_short_name(qtbot, app_with_voices) -> None:
+    from reader.settings import Endpoint
+
+    app = app_with_voices
+    bar, window = app.bar, app.window
+    bar.set_endpoints((Endpoint("kokoro", "openai-compatible", app.server.url, LONG_SERVER),))
+    window.resize(1400, 500)
+    qtbot.waitUntil(lambda: bar.voice_button.voice_ids() != [], timeout=5000)
+    box = bar.provider_box
+    metrics = box.fontMetrics()
+    assert box.width() >= metrics.horizontalAdvance(box.currentText()) + 20  # whole name
+    offline = next(i for i in range(box.count()) if box.itemText(i).startswith("Offline"))
+    box.setCurrentIndex(offline)
+    box.activated.emit(offline)
+    qtbot.waitUntil(lambda: bar.provider.id == "offline", timeout=5000)
+    qtbot.wait(100)
+    short = box.currentText()
+    assert metrics.horizontalAdvance(short) + 20 <= box.width()
+    assert box.width() <= metrics.horizontalAdvance(short) + 4 * metrics.height(), box.width()
+
+
+@pytest.mark.parametrize("scale", ["1", "2"])
+def test_settings_voices_and_servers_fit_without_sideways_scrolling(scale) -> None:
+    found = probe("1366x800", scale, "--pages")
+    assert found["voices-sideways"] is False and found["servers-sideways"] is False
+    assert found["voices-table-sideways"] is False
+    assert found["voices-cut"] == []  # every voice's whole name, on one line
+    assert found["disk-whole"] is True  # the voices' folder, whole
+    # Save and Test whole in view, and the test's result line below them.
+    assert found["servers-seen"] == [
+        "Save server",
+        "Test connection",
+        "Connected: 2 models, 11 voices.",
+    ]
