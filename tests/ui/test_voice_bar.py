@@ -91,42 +91,17 @@ def test_a_server_that_cannot_list_voices_shows_a_line(qtbot, window, server) ->
     assert any("Could not list voices" in t for t in texts)
 
 
-def test_a_provider_without_a_key_says_so_and_keeps_the_choice(qtbot, window) -> None:
+def test_a_provider_without_a_key_says_so_and_stays_chosen(qtbot, window) -> None:
     bar = window.voice_bar
-    before = bar.provider_box.currentIndex()
     index = next(
         i for i in range(bar.provider_box.count()) if bar.provider_box.itemText(i) == "ElevenLabs"
     )
     bar.provider_box.setCurrentIndex(index)
     bar.provider_box.activated.emit(index)
     qtbot.waitUntil(lambda: "No elevenlabs key" in window.status.text(), timeout=5000)
-    assert bar.provider_box.currentIndex() == before and bar.provider.id == "offline"
-    assert "en-US" in bar.voice_button.voice_ids()  # the offline voices are listed again
-
-
-def test_voice_search_starts_empty_takes_letters_after_arrows_and_ticks_recent(
-    qtbot, window, server
-) -> None:
-    from PySide6.QtCore import QPoint, Qt
-
-    bar = window.voice_bar
-    choose_server(bar)
-    button = bar.voice_button
-    qtbot.waitUntil(lambda: button.voice_ids() == ["af_heart", "bm_george"], timeout=5000)
-    menu = button.menu()
-    menu.popup(button.mapToGlobal(QPoint(0, button.height())))
-    qtbot.waitUntil(menu.isVisible, timeout=2000)
-    qtbot.keyClicks(button.search, "geo")
-    assert button.visible_voice_ids() == ["bm_george"]
-    menu.hide()
-    menu.popup(button.mapToGlobal(QPoint(0, button.height())))
-    qtbot.waitUntil(menu.isVisible, timeout=2000)
-    assert button.search.text() == ""  # not the last opening's words, nor added to them
-    qtbot.keyClick(menu, Qt.Key.Key_Down)
-    qtbot.keyClick(menu, Qt.Key.Key_Down)
-    qtbot.keyClicks(menu, "bm")
-    assert button.search.text() == "bm" and button.visible_voice_ids() == ["bm_george"]
-    menu.hide()
-    next(a for a in menu.actions() if a.data() == "af_heart").trigger()
-    recent = [a for a in menu.actions() if a.data() == "af_heart"]
-    assert len(recent) == 2 and all(a.isChecked() for a in recent)  # in Recent and All
+    qtbot.wait(300)
+    # The person's choice stays in the box (nothing is read with the last provider
+    # instead: tests/ui/test_switch.py), and its voice menu says why it lists none.
+    assert bar.provider_box.currentText() == "ElevenLabs"
+    texts = [a.text() for a in bar.voice_button.menu().actions()]
+    assert any("No elevenlabs key" in t for t in texts)
