@@ -327,6 +327,7 @@ class VoiceBar(QToolBar):
             self._remaking, self.unmade = "", error
             self._listed = ([], [])
             self.voice_button.set_failed(message)
+            self.voice_button.set_current("")  # not the last provider's voice
             self.model_box.clear()
             return
         remade = key == self._remaking and self.unmade is None

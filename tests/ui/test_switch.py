@@ -55,6 +55,8 @@ def test_a_provider_without_a_key_picked_after_a_rejected_server_is_the_one_show
     qtbot.waitUntil(lambda: "gemini" in window.banner.message.text().lower(), timeout=5000)
     qtbot.wait(500)  # anything still coming (a listing of the old server) has come
     assert bar.provider_box.currentText() == "Google Gemini"
+    # Nothing of the server's is shown as if Gemini had it.
+    assert "af_heart" not in bar.voice_button.text() and bar.model_box.currentText() == ""
     assert window.banner.isVisible()
     shown = window.banner.message.text()
     assert "gemini" in shown.lower() and "key" in shown.lower()
