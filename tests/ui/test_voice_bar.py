@@ -105,3 +105,31 @@ def test_a_provider_without_a_key_says_so_and_stays_chosen(qtbot, window) -> Non
     assert bar.provider_box.currentText() == "ElevenLabs"
     texts = [a.text() for a in bar.voice_button.menu().actions()]
     assert any("No elevenlabs key" in t for t in texts)
+
+
+def test_voice_search_starts_empty_takes_letters_after_arrows_and_ticks_recent(
+    qtbot, window, server
+) -> None:
+    from PySide6.QtCore import QPoint, Qt
+
+    bar = window.voice_bar
+    choose_server(bar)
+    button = bar.voice_button
+    qtbot.waitUntil(lambda: button.voice_ids() == ["af_heart", "bm_george"], timeout=5000)
+    menu = button.menu()
+    menu.popup(button.mapToGlobal(QPoint(0, button.height())))
+    qtbot.waitUntil(menu.isVisible, timeout=2000)
+    qtbot.keyClicks(button.search, "geo")
+    assert button.visible_voice_ids() == ["bm_george"]
+    menu.hide()
+    menu.popup(button.mapToGlobal(QPoint(0, button.height())))
+    qtbot.waitUntil(menu.isVisible, timeout=2000)
+    assert button.search.text() == ""  # not the last opening's words, nor added to them
+    qtbot.keyClick(menu, Qt.Key.Key_Down)
+    qtbot.keyClick(menu, Qt.Key.Key_Down)
+    qtbot.keyClicks(menu, "bm")
+    assert button.search.text() == "bm" and button.visible_voice_ids() == ["bm_george"]
+    menu.hide()
+    next(a for a in menu.actions() if a.data() == "af_heart").trigger()
+    recent = [a for a in menu.actions() if a.data() == "af_heart"]
+    assert len(recent) == 2 and all(a.isChecked() for a in recent)  # in Recent and All
