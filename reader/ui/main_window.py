@@ -32,6 +32,7 @@ from reader.ui.focus import chain_tabs
 from reader.ui.player import Player
 from reader.ui.problems import Problems
 from reader.ui.progress_view import ProgressView
+from reader.ui.reader_choice import follow_choice
 from reader.ui.reading_text import ReadingText
 from reader.ui.screen_fit import fit_to_screen
 from reader.ui.services import Services
@@ -76,7 +77,6 @@ class MainWindow(QMainWindow):
         self.text.sentence_clicked.connect(self._on_sentence_clicked)
         self.text.read_from_requested.connect(self._read_from_position)
         self.text.textChanged.connect(self._text_edited)
-        self._reader_place = voice_bar.key_place if voice_bar is not None else None
 
         self.actions_ = WindowActions(
             self,
@@ -143,9 +143,7 @@ class MainWindow(QMainWindow):
             self.addToolBar(voice_bar)
             voice_bar.problem.connect(self._on_error)
             voice_bar.preview_requested.connect(self.preview)
-            if services is not None:
-                services.keys_changed.connect(voice_bar.refresh_keys)
-                voice_bar.choice_changed.connect(self._remember_choice)
+            follow_choice(voice_bar, services, self.problems, status_line, player)
         self._order_tabs()
 
         player.state_changed.connect(self._on_state)
@@ -301,18 +299,6 @@ class MainWindow(QMainWindow):
         self.problems.show(error)
 
     @Slot()
-    def _remember_choice(self) -> None:
-        bar = self.voice_bar
-        if bar is not None and bar.key_place != self._reader_place:
-            self.problems.reader_changed()
-            self._reader_place = bar.key_place
-        if self.services is not None and bar is not None:
-            voicing = bar.voicing
-            self.services.remember_choice(
-                bar.provider.id, bar.base_url, voicing.model, voicing.voice, voicing.speed
-            )
-
-    @Slot()
     def _on_finished(self) -> None:
         self._previewing = False
         self.text.clear_highlight()  # typing must not replace the last sentence heard
@@ -335,6 +321,12 @@ class MainWindow(QMainWindow):
 
     @Slot()
     def export_audio(self) -> None:
+        if self.voice_bar is not None:  # (with a new key; not without the reader chosen)
+            self.voice_bar.when_ready(self._export)
+        else:
+            self._export()
+
+    def _export(self) -> None:
         if self.voice_bar is not None:
             self._provider, self._voicing = self.voice_bar.provider, self.voice_bar.voicing
         text, selection = self.text.toPlainText(), self.text.selected_text()

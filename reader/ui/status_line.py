@@ -12,6 +12,7 @@ from reader.reading.cost import Tally
 from reader.ui.announce import ValueLabel
 from reader.ui.player import PREPARING
 
+READY = "Ready"  # nothing under way, and nothing wrong that still holds
 STATUS_TEXT = {
     PREPARING: "Preparing the text…",
     "connecting": "Starting…",
@@ -71,13 +72,16 @@ class StatusLine(QWidget):
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.status = ElidedLabel("Status", "Ready", announced=True)
+        self.status = ElidedLabel("Status", READY, announced=True)
         self.tally = ElidedLabel("Characters sent this session", natural=True)
         self.tally.setAlignment(Qt.AlignmentFlag.AlignRight)
         row = QHBoxLayout(self)
         row.setContentsMargins(0, 0, 0, 0)
         row.addWidget(self.status, 1)
         row.addWidget(self.tally)
+
+    def show_ready(self) -> None:
+        self.status.setText(READY)
 
     @Slot(float, str)
     def show_retrying(self, seconds: float, reason: str) -> None:

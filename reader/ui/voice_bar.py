@@ -18,7 +18,7 @@ from PySide6.QtWidgets import (
 )
 
 from reader.errors import ReaderError
-from reader.keys.store import host_of
+from reader.keys.store import SHARED_KEYS
 from reader.providers.base import Provider, Voice
 from reader.providers.model_choice import model_to_show
 from reader.providers.openai import takes_any_voice
@@ -26,6 +26,7 @@ from reader.providers.registry import Registry
 from reader.reading.events import Voicing
 from reader.settings import Endpoint
 from reader.ui.bar_layout import BarLayout
+from reader.ui.provider_choices import Place, ProviderChoices, key_of
 from reader.ui.voice_loader import VoiceListLoader
 from reader.ui.voices import VoiceButton
 
@@ -39,15 +40,21 @@ class VoiceBar(QToolBar):
     `recent`, the voice last chosen for each in `chosen`; `marks_changed` says when to
     save them.
 
+    The provider box shows the person's choice even when it could not be made (no key
+    saved): `unmade` says why, and nothing is read until it can be made.
+
     Signals:
         problem(object): a ReaderError to show (a missing key, a server that cannot list
             voices).
+        reader_changed(): another provider or server was picked: what went wrong with the
+            last one no longer holds.
         preview_requested(object, object): play a sample with this Provider and Voicing.
         marks_changed(): the favourite or recent voices changed.
         choice_changed(): the provider, model, voice or speed in use changed (to save).
     """
 
     problem = Signal(object)
+    reader_changed = Signal()
     preview_requested = Signal(object, object)
     marks_changed = Signal()
     choice_changed = Signal()
@@ -72,7 +79,6 @@ class VoiceBar(QToolBar):
         self._providers: dict[str, Provider] = {}
         self.provider = provider
         self.voicing = voicing
-        self._choices: list[tuple[str, str | None]] = []  # (provider id, base URL)
         self._wanted = ""  # the provider key whose voices are awaited
         self._remaking = ""  # the provider key made again with a changed key (choice kept)
         self._when_made: list[Callable[[], None]] = []  # waiting for that provider
@@ -85,7 +91,11 @@ class VoiceBar(QToolBar):
         # Its list as wide as every name, a saved server's included (not cut, not
         # ambiguous); the box itself as wide as the name chosen (BarLayout).
         self.provider_box.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
-        self._fill_choices(endpoints)
+        self._choices = ProviderChoices(self.provider_box, registry)
+        self._choices.fill(endpoints)
+        self._choice: Place = self._choices.place_of(provider)  # what the box shows
+        self._providers[key_of(self._choice)] = provider
+        self.unmade: ReaderError | None = None  # why the choice could not be made
         self.model_box = QComboBox()
         self.model_box.setAccessibleName("Model")
         self.model_box.setToolTip("The provider's model")
@@ -155,48 +165,42 @@ class VoiceBar(QToolBar):
 
     def set_endpoints(self, endpoints: tuple[Endpoint, ...]) -> None:
         """The saved servers changed (in settings): list them, keeping the choice."""
-        self.provider_box.clear()
-        self._choices = []
-        self._fill_choices(endpoints)
+        self._choices.fill(endpoints)
         self._select_current()
         self._share_width()
-
-    def _fill_choices(self, endpoints: tuple[Endpoint, ...]) -> None:
-        for info in self._registry.infos():
-            if info.needs_base_url:
-                for endpoint in endpoints:
-                    if endpoint.provider == info.id:
-                        where = endpoint.name or host_of(endpoint.base_url)
-                        self._add_choice(
-                            f"{info.display_name}: {where}", info.id, endpoint.base_url
-                        )
-            else:
-                self._add_choice(info.display_name, info.id, None)
 
     @property
     def base_url(self) -> str | None:
         """The saved server's address of the provider in use (None: the vendor's own)."""
-        return self._base_url_of(self.provider)
+        return self._choices.place_of(self.provider)[1]
 
     @property
     def key_place(self) -> tuple[str, str | None]:
-        """Where the key of the provider in use is saved: (provider id, server address)."""
-        # One OpenAI key serves both of its endpoints (see Registry).
-        provider_id = "openai" if self.provider.id == "openai-chat" else self.provider.id
-        return provider_id, self.base_url
+        """Where the key of the provider chosen is saved: (provider id, server address)."""
+        provider_id, base_url = self._choice
+        # One OpenAI key serves both of its endpoints (SHARED_KEYS).
+        return SHARED_KEYS.get(provider_id, (provider_id, ""))[0], base_url
 
     def refresh_keys(self) -> None:
         """A key was set or removed in Settings: every provider made so far carries the
-        old one in its headers, so they are dropped and the one in use is made again
-        (off the GUI thread: the keyring may ask to be unlocked), keeping the choice."""
+        old one in its headers, so they are dropped and the chosen one is made again."""
         self._providers.clear()
-        provider_id, base_url = self.provider.id, self.base_url
-        self._wanted = self._remaking = self._key(provider_id, base_url)
+        self._remake()
+
+    def _remake(self) -> None:
+        """Make the chosen provider again (off the GUI thread: the keyring may ask to be
+        unlocked), keeping the choice."""
+        provider_id, base_url = self._choice
+        self._wanted = self._remaking = key_of(self._choice)
         self._loader.load(self._wanted, lambda: self._registry.create(provider_id, base_url))
 
     def when_ready(self, then: Callable[[], None]) -> None:
-        """Run `then` now, or once the provider being made again with a new key is made
-        (or could not be): a reading started meanwhile must not go with the old key."""
+        """Run `then` now, or once the provider being made again with a new key is made: a
+        reading started meanwhile must not go with the old key. A choice that could not be
+        made is tried again (a key may have been saved since, in a terminal); while it
+        still cannot be, `then` is dropped and its problem shown again."""
+        if self.unmade is not None and not self._remaking:
+            self._remake()
         if self._remaking:
             self._when_made.append(then)
         else:
@@ -204,7 +208,7 @@ class VoiceBar(QToolBar):
 
     def _made(self) -> None:
         waiting, self._when_made = self._when_made, []
-        for then in waiting:
+        for then in waiting if self.unmade is None else []:
             then()
 
     def set_speed(self, speed: float) -> None:
@@ -214,28 +218,18 @@ class VoiceBar(QToolBar):
     @property
     def marks_key(self) -> str:
         """The key of the provider in use in `favourites` and `recent`."""
-        return self._key(self.provider.id, self._base_url_of(self.provider))
-
-    def _add_choice(self, label: str, provider_id: str, base_url: str | None) -> None:
-        self._choices.append((provider_id, base_url))
-        self.provider_box.addItem(label)
-
-    def _key(self, provider_id: str, base_url: str | None) -> str:
-        return f"{provider_id}@{base_url or ''}"
+        return key_of(self._choices.place_of(self.provider))
 
     def _select_current(self) -> None:
-        current = self.provider.id
-        scope = self.provider.cache_scope
-        for index, (provider_id, base_url) in enumerate(self._choices):
-            if provider_id == current and (base_url is None or base_url.rstrip("/") == scope):
-                self.provider_box.setCurrentIndex(index)
-                self._providers[self._key(provider_id, base_url)] = self.provider
-                return
+        self._choices.show(self._choice)
 
     @Slot(int)
     def _on_provider(self, index: int) -> None:
-        provider_id, base_url = self._choices[index]
-        self._wanted = self._key(provider_id, base_url)
+        provider_id, base_url = self._choices.places[index]
+        if (provider_id, base_url) != self._choice:
+            self._choice = (provider_id, base_url)  # kept, whether it can be made or not
+            self.reader_changed.emit()
+        self._wanted = key_of(self._choice)
         known = self._providers.get(self._wanted)
         self.voice_button.set_loading()
         if known is not None:
@@ -250,18 +244,8 @@ class VoiceBar(QToolBar):
         self.model_box.clear()
         self.model_box.addItem(self.voicing.model or self.provider.default_model())
         provider = self.provider
-        self._wanted = self._key(provider.id, self._base_url_of(provider))
+        self._wanted = key_of(self._choice)
         self._loader.load(self._wanted, lambda: provider)
-
-    def _base_url_of(self, provider: Provider) -> str | None:
-        for provider_id, base_url in self._choices:
-            if (
-                provider_id == provider.id
-                and base_url
-                and base_url.rstrip("/") == provider.cache_scope
-            ):
-                return base_url
-        return None
 
     @Slot(str, object, object, object)
     def _on_loaded(
@@ -270,9 +254,11 @@ class VoiceBar(QToolBar):
         self._providers[key] = provider
         if key != self._wanted:
             return  # an answer for a provider no longer chosen
-        remade, self._remaking = key == self._remaking, ""
         # Only a person's switch is a new choice to keep: the first listing (or one after
-        # a key change) keeps the saved choice, even when Reader fell back from it.
+        # a key change) keeps the saved choice, even when Reader fell back from it. A
+        # choice that could not be made before is new once it is.
+        remade = key == self._remaking and self.unmade is None
+        self._remaking, self.unmade = "", None
         switched = provider is not self.provider and not remade
         if provider is not self.provider:
             self.provider = provider
@@ -319,21 +305,20 @@ class VoiceBar(QToolBar):
     def _on_failed(self, key: str, provider: Provider | None, error: ReaderError) -> None:
         if key != self._wanted:
             return
-        remade, self._remaking = key == self._remaking, ""
         QTimer.singleShot(0, self._made)  # after the problem is shown
         self.problem.emit(error)
         message = str(error)
         if provider is None:
-            # It could not be made (no key): keep reading with the one in use.
-            self._select_current()
-            if any(self._listed):
-                self._wanted = self._key(self.provider.id, self._base_url_of(self.provider))
-                self._show_listed()
-            else:
-                # The switch failed before the first listing of the provider in use came
-                # back (its answer was dropped as no longer wanted): list it again.
-                self._list_voices()
+            # It could not be made (no key): the choice stays, saying why, and the one in
+            # use before reads nothing more (see when_ready).
+            self._remaking, self.unmade = "", error
+            self._listed = ([], [])
+            self.voice_button.set_failed(message)
+            self.voice_button.set_current("")  # not the last provider's voice
+            self.model_box.clear()
             return
+        remade = key == self._remaking and self.unmade is None
+        self._remaking, self.unmade = "", None
         self._providers[key] = provider
         switched = provider is not self.provider and not remade
         self.provider = provider

@@ -91,17 +91,20 @@ def test_a_server_that_cannot_list_voices_shows_a_line(qtbot, window, server) ->
     assert any("Could not list voices" in t for t in texts)
 
 
-def test_a_provider_without_a_key_says_so_and_keeps_the_choice(qtbot, window) -> None:
+def test_a_provider_without_a_key_says_so_and_stays_chosen(qtbot, window) -> None:
     bar = window.voice_bar
-    before = bar.provider_box.currentIndex()
     index = next(
         i for i in range(bar.provider_box.count()) if bar.provider_box.itemText(i) == "ElevenLabs"
     )
     bar.provider_box.setCurrentIndex(index)
     bar.provider_box.activated.emit(index)
     qtbot.waitUntil(lambda: "No elevenlabs key" in window.status.text(), timeout=5000)
-    assert bar.provider_box.currentIndex() == before and bar.provider.id == "offline"
-    assert "en-US" in bar.voice_button.voice_ids()  # the offline voices are listed again
+    qtbot.wait(300)
+    # The person's choice stays in the box (nothing is read with the last provider
+    # instead: tests/ui/test_switch.py), and its voice menu says why it lists none.
+    assert bar.provider_box.currentText() == "ElevenLabs"
+    texts = [a.text() for a in bar.voice_button.menu().actions()]
+    assert any("No elevenlabs key" in t for t in texts)
 
 
 def test_voice_search_starts_empty_takes_letters_after_arrows_and_ticks_recent(
