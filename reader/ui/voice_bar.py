@@ -326,6 +326,7 @@ class VoiceBar(QToolBar):
             self.favourites.get(key, []),
             self.recent.get(key, []),
             offered=takes_any_voice(self.provider),
+            provider_id=self.provider.id,
         )
         self._set_models(self._listed[1], self.voicing.model or self.provider.default_model())
 
@@ -336,7 +337,7 @@ class VoiceBar(QToolBar):
         remade, self._remaking = key == self._remaking, ""
         QTimer.singleShot(0, self._made)  # after the problem is shown
         self.problem.emit(error)
-        message = str(error)
+        message = error.in_window  # the window's words: Settings, not a command
         if provider is None:
             # It could not be made (no key): keep reading with the one in use.
             self._select_current()

@@ -99,7 +99,8 @@ def test_a_provider_without_a_key_says_so_and_keeps_the_choice(qtbot, window) ->
     )
     bar.provider_box.setCurrentIndex(index)
     bar.provider_box.activated.emit(index)
-    qtbot.waitUntil(lambda: "No elevenlabs key" in window.status.text(), timeout=5000)
+    qtbot.waitUntil(lambda: "No ElevenLabs key" in window.status.text(), timeout=5000)
+    assert window.status.text() == "No ElevenLabs key. Save one in Settings → Keys."
     assert bar.provider_box.currentIndex() == before and bar.provider.id == "offline"
     assert "en-US" in bar.voice_button.voice_ids()  # the offline voices are listed again
 

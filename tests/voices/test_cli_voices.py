@@ -121,3 +121,15 @@ def test_licences_of_the_voices_here(kokoro_voice_files, tmp_path: Path) -> None
 
         assert reader("voices", "remove", "kokoro-af_heart", env=env).returncode == 0
         assert "kokoro-af_heart" not in listed(reader("voices", "--licences", env=env))
+
+
+def test_no_network_is_one_line_not_a_resume(tmp_path: Path) -> None:
+    """A hub whose name does not resolve (no network): one line saying so, not a download
+    that "broke off" and should be resumed."""
+    env = {**os.environ, "READER_VOICE_HUB": "http://hub.invalid", "XDG_DATA_HOME": str(tmp_path)}
+    result = reader("voices", "install", "kokoro-af_heart", env=env)
+    assert result.returncode == 4, result.stderr
+    assert result.stderr.strip().splitlines()[-1] == (
+        "reader: Cannot reach hub.invalid (no network?)."
+    )
+    assert "resume" not in result.stderr and "broke off" not in result.stderr

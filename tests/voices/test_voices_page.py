@@ -60,3 +60,14 @@ def qtbot_left():
     from PySide6.QtCore import Qt
 
     return Qt.MouseButton.LeftButton
+
+
+def test_no_network_is_said_in_the_pages_words(qtbot, display, tmp_path: Path) -> None:
+    store = VoiceStore(CATALOGUE, tmp_path / "voices", hub="http://hub.invalid")
+    page = VoicesPage(store)
+    qtbot.addWidget(page)
+    page.select("kokoro-af_heart")
+    qtbot.mouseClick(page.install_button, qtbot_left())
+    qtbot.waitUntil(lambda: not page.status.text().startswith("Downloading"), timeout=30_000)
+    assert page.status.text() == "Cannot reach hub.invalid (no network?)."
+    assert page.install_button.isEnabled()  # Install again, once the network is back
