@@ -108,10 +108,6 @@ class MainWindow(QMainWindow):
         self.replay_button = self.transport.replay_button
         self.next_button = self.transport.next_button
         actions.build_menus(self, voice_bar.voice_button.showMenu if voice_bar else None)
-        if voice_bar is not None:
-            voice_bar.voice_button.install_requested.connect(
-                lambda: self._open_settings_at("voices", None)
-            )
 
         self.progress = ProgressView()
         self.progress.position_clicked.connect(self._seek_to_position)
@@ -132,7 +128,7 @@ class MainWindow(QMainWindow):
                 FIX_VOICE: lambda: voice_bar.voice_button.showMenu() if voice_bar else None,
                 FIX_RETRY: lambda: self._start(self._last_heard),
             },
-            self._open_settings_at,
+            lambda page, item: services.open_settings(self, page, None, item) if services else None,
         )
 
         layout = QVBoxLayout()
@@ -168,8 +164,7 @@ class MainWindow(QMainWindow):
     def _order_tabs(self) -> None:
         """Tab follows the layout, top to bottom."""
         toolbar = self.voice_bar.controls() if self.voice_bar is not None else []
-        banner, row = self.banner, self.transport
-        chain = [*toolbar, *banner.buttons(), self.text, *row.buttons()]
+        chain = [*toolbar, *self.banner.buttons(), self.text, *self.transport.buttons()]
         chain_tabs([*chain, self.progress.timeline])
 
     # -- reading --------------------------------------------------------------------------
@@ -359,15 +354,6 @@ class MainWindow(QMainWindow):
         bar = self.voice_bar
         place = bar.key_place if with_key_in_use and bar is not None else None
         self.services.open_settings(self, page, place)
-
-    def _open_settings_at(self, page: str, item: str | None) -> None:
-        """Settings at `page` with `item`'s row selected: a server's, a voice's to install."""
-        self.open_settings(page)
-        dialog = self.services.dialog if self.services is not None else None
-        if dialog is not None and item is not None and page == "servers":
-            dialog.servers.select(item)
-        elif dialog is not None and item is not None and page == "voices":
-            dialog.voices.select(item)
 
     @Slot(object, object)
     def _follow_settings(self, settings: Settings, old: Settings) -> None:

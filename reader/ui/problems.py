@@ -21,7 +21,7 @@ class Problems:
         banner: Banner,
         status: QLabel,
         fixes: Mapping[str, Callable[[], None]],
-        open_settings: Callable[[str, str | None], None] | None = None,
+        open_settings: Callable[[str, str | None], object] | None = None,
     ) -> None:
         self._banner = banner
         self._status = status
@@ -39,7 +39,11 @@ class Problems:
         remedy, opener = problem.remedy, self._open_settings
         if remedy and remedy.page and opener and not isinstance(problem, KeyProblem):
             page, item = remedy.page, remedy.item
-            fixes.insert(0, (FIX_SETTINGS_PAGE, lambda: opener(page, item)))
+
+            def open_there() -> None:
+                opener(page, item)
+
+            fixes.insert(0, (FIX_SETTINGS_PAGE, open_there))
         label, run = fixes[0] if fixes else (None, None)
         self._banner.show_problem(problem.in_window, label, run, fixes[1] if fixes[1:] else None)
 

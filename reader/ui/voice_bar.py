@@ -325,8 +325,7 @@ class VoiceBar(QToolBar):
             self.voicing.voice,
             self.favourites.get(key, []),
             self.recent.get(key, []),
-            offered=takes_any_voice(self.provider),
-            provider_id=self.provider.id,
+            provider=self.provider,
         )
         self._set_models(self._listed[1], self.voicing.model or self.provider.default_model())
 

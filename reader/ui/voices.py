@@ -16,7 +16,8 @@ from PySide6.QtWidgets import (
     QWidgetAction,
 )
 
-from reader.providers.base import Voice
+from reader.providers.base import Provider, Voice
+from reader.providers.openai import takes_any_voice
 
 log = logging.getLogger(__name__)
 
@@ -178,14 +179,15 @@ class VoiceButton(QToolButton):
         favourites: list[str] | None = None,
         recent: list[str] | None = None,
         offered: bool = False,
-        provider_id: str = "",
+        provider: Provider | None = None,
     ) -> None:
-        """`offered`: the server lists no voices, so these are suggestions (OpenAI's
-        standard voices and names typed before) and "Other voice…" takes any name.
-        `provider_id`: whose voices these are; one whose voices are installed in Settings
-        → Voices says so when it has none yet, with an "Install voices…" entry."""
+        """`offered`, or a `provider` that takes any voice: the server lists no voices, so
+        these are suggestions (OpenAI's standard voices and names typed before) and "Other
+        voice…" takes any name. A `provider` whose voices are installed in Settings → Voices
+        says so when it has none yet, with an "Install voices…" entry."""
         self._clear()
-        engine = INSTALLED_IN_SETTINGS.get(provider_id, "")
+        offered = offered or takes_any_voice(provider)
+        engine = INSTALLED_IN_SETTINGS.get(provider.id, "") if provider is not None else ""
         self._note = (
             "This server lists no voices: OpenAI's standard ones, or type one"
             if offered

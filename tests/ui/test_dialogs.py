@@ -86,6 +86,10 @@ class App:
                 lambda: self.services.remember_voices(bar.favourites, bar.recent)
             )
         self.window = MainWindow(self.player, self.provider, voicing, self.bar, self.services)
+        if self.bar is not None:  # as reader/ui/assembly.py wires it
+            self.bar.voice_button.install_requested.connect(
+                lambda: self.services.open_settings(self.window, "voices")
+            )
         qtbot.addWidget(self.window)
         self.window.show()
         qtbot.waitExposed(self.window)
