@@ -216,7 +216,9 @@ def error_for(api: HttpApi, status: int, body: bytes, headers: httpx.Headers) ->
         return AuthError(
             f"{name} did not accept the key (400: {said} LiteLLM without a database takes "
             "only its master key).",
-            _set_key(api, "Update it"),
+            Remedy(
+                f"Update it with {_set_key_command(api)}.", "Update it in Settings → Keys.", "keys"
+            ),
         )
     if status in (401, 403) or (status == 400 and _google_key_invalid(body)):
         return AuthError(
@@ -236,10 +238,15 @@ def error_for(api: HttpApi, status: int, body: bytes, headers: httpx.Headers) ->
 def _set_key(api: HttpApi, verb: str) -> Remedy:
     """Where to give the key: Settings → Keys in the window, `reader keys set` (or the
     window, for whoever has it open) in the terminal."""
-    command = f"`reader keys set {api.provider_id}{_base_url_option(api)}`"
     return Remedy(
-        f"{verb} in Settings → Keys, or with {command}.", f"{verb} in Settings → Keys.", "keys"
+        f"{verb} in Settings → Keys, or with {_set_key_command(api)}.",
+        f"{verb} in Settings → Keys.",
+        "keys",
     )
+
+
+def _set_key_command(api: HttpApi) -> str:
+    return f"`reader keys set {api.provider_id}{_base_url_option(api)}`"
 
 
 def _base_url_option(api: HttpApi) -> str:
