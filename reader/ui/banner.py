@@ -94,7 +94,8 @@ class Banner(QFrame):
         other: Fix | None = None,
     ) -> None:
         """`message` with up to two buttons: `fix_label` running `fix`, and `other`."""
-        self.message.setText(breakable(message))
+        # "Settings → Servers" is one place: it wraps as a whole, never at its arrow.
+        self.message.setText(breakable(message).replace(" → ", "\u00a0→\u00a0"))
         self.message.setToolTip(message)
         announce(self.message, message, assertive=True)
         shown: list[Fix] = [(fix_label, fix)] if fix_label and fix else []
