@@ -18,24 +18,60 @@
     ├── AudioOutputError             exit 5, no PortAudio or no output device
     └── Interrupted                  exit 130, Ctrl+C
 
-Messages never contain keys; `str(error)` is the line shown to the person.
+Messages never contain keys. An error says what happened once; what to do about it (a
+`Remedy`) is said twice, once per face: `str(error)` is the terminal's line (a command to
+run), `error.in_window` the window's (where in Settings, and the page to open there).
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Remedy:
+    """What a person does about an error, in each face's own terms.
+
+    `terminal` and `window` are sentences that follow the error's own ("Save one with
+    `reader keys set openai`." / "Save one in Settings → Keys."); `page` is the Settings
+    page where the window mends it ("keys", "servers", "voices") and `item` the row to
+    select there (a server's address, a voice's name)."""
+
+    terminal: str = ""
+    window: str = ""
+    page: str | None = None
+    item: str | None = None
+
+
+def _line(*parts: str) -> str:
+    # One line, always: multi-line provider messages are folded.
+    return " ".join(" ".join(parts).split())
+
 
 class ReaderError(Exception):
-    """Base class: `str(self)` is a one-line message a person can act on."""
+    """Base class: `str(self)` is a one-line message a person can act on in a terminal,
+    `in_window` the same in the window's terms."""
 
     exit_code = 1
 
-    def __init__(self, message: str) -> None:
-        # One line, always: multi-line provider messages are folded.
-        super().__init__(" ".join(message.split()))
+    def __init__(self, message: str, remedy: Remedy | None = None) -> None:
+        self.what = _line(message)
+        self.remedy = remedy
+        super().__init__(_line(message, remedy.terminal) if remedy else self.what)
 
     @property
     def message(self) -> str:
         return str(self)
+
+    @property
+    def in_window(self) -> str:
+        """The line for the window: what happened, and the window's way to mend it."""
+        return _line(self.what, self.remedy.window) if self.remedy else str(self)
+
+
+def in_window(error: object) -> str:
+    """Any error's line for the window: a ReaderError in the window's terms."""
+    return error.in_window if isinstance(error, ReaderError) else str(error)
 
 
 class UsageError(ReaderError):

@@ -7,6 +7,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from urllib.parse import urlsplit
 
+from reader.errors import Remedy
+
 KEY_VAR = "OPENAI_API_KEY"
 URL_VAR = "OPENAI_BASE_URL"
 OFFICIAL_HOST = "api.openai.com"
@@ -40,20 +42,28 @@ def _where(url: str) -> tuple[str, str, int | None, str]:
     return (parts.scheme.lower(), (parts.hostname or "").lower(), port, parts.path.rstrip("/"))
 
 
-def why_no_key(provider: str, host: str, base_url: str, environ: Mapping[str, str]) -> str:
-    """Why no key goes to `host` and what to do, in one sentence: the key in the
-    environment is there but meant for another server, or there is none at all."""
+def why_no_key(provider: str, host: str, base_url: str, environ: Mapping[str, str]) -> Remedy:
+    """Why no key goes to `host` and what to do, in one sentence for each face: the key
+    in the environment is there but meant for another server, or there is none at all."""
     command = f"`reader keys set {provider} --base-url {base_url}`"
+    in_settings = f"save a key for {host} in Settings → Keys."
     if provider in PAIRED_PROVIDERS and environ.get(KEY_VAR, "").strip():
         paired = paired_base_url(environ)
         if paired:
-            return (
-                f"{KEY_VAR} is set, but it goes with {URL_VAR} ({paired}), not to {host}; "
-                f"save a key for {host} with {command}."
+            why = f"{KEY_VAR} is set, but it goes with {URL_VAR} ({paired}), not to {host};"
+            return Remedy(
+                f"{why} save a key for {host} with {command}.", f"{why} {in_settings}", "keys"
             )
         # The pair is the way without a keyring (locked, or none on this computer).
-        return (
-            f"{KEY_VAR} is set, but it goes only to {OFFICIAL_HOST}; save a key for {host} "
-            f"with {command}, or set {URL_VAR}={base_url} to send {KEY_VAR} there."
+        why = f"{KEY_VAR} is set, but it goes only to {OFFICIAL_HOST};"
+        return Remedy(
+            f"{why} save a key for {host} with {command}, or set {URL_VAR}={base_url} "
+            f"to send {KEY_VAR} there.",
+            f"{why} {in_settings}",
+            "keys",
         )
-    return f"No key is saved for {host}; save one with {command}."
+    return Remedy(
+        f"No key is saved for {host}; save one with {command}.",
+        f"No key is saved for {host}; save one in Settings → Keys.",
+        "keys",
+    )

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from reader import APP_ID
-from reader.errors import KeyProblem, UsageError
+from reader.errors import KeyProblem, Remedy, UsageError
 from reader.keys.address import server_address
 from reader.keys.openai_env import KEY_VAR as OPENAI_KEY_VAR
 from reader.keys.openai_env import pairs_with
@@ -190,7 +190,7 @@ class KeyStore:
             self._unavailable = error
             raise
         except Exception as error:  # keyring's backends and D-Bus all differ
-            self._unavailable = KeyringUnavailable(_explain(action, error, self._hint()))
+            self._unavailable = KeyringUnavailable(_explain(action, error), _instead(self._hint()))
             raise self._unavailable from None
 
     def _hint(self) -> str:
@@ -210,10 +210,19 @@ def os_keyring(hint: str) -> Any:
     return backend
 
 
-def _no_keyring(hint: str) -> str:
+def _instead(hint: str) -> Remedy:
+    """The way round a keyring that cannot be used: `hint` in the terminal; the window
+    names no command."""
+    return Remedy(f"{hint}.", f"{_WINDOW_HINT}.", "keys")
+
+
+_WINDOW_HINT = "or put the key in the provider's environment variable"
+
+
+def _no_keyring() -> str:
     return (
         "No OS keyring is available. Install and start a Secret Service provider "
-        f"(GNOME Keyring or KWallet; is a D-Bus session running?), {hint}."
+        "(GNOME Keyring or KWallet; is a D-Bus session running?),"
     )
 
 
@@ -223,24 +232,26 @@ def _refuse_insecure(backend: Any, hint: str) -> None:
     if any(n.startswith("keyrings.alt") for n in names):
         raise KeyringUnavailable(
             f"The only keyring available stores keys in a plain file ({kind}); Reader will "
-            f"not use it. Install and unlock a Secret Service provider, {hint}."
+            "not use it. Install and unlock a Secret Service provider,",
+            _instead(hint),
         )
     usable = getattr(backend, "backends", None)
     if kind.startswith(("keyring.backends.fail", "keyring.backends.null")) or usable == []:
-        raise KeyringUnavailable(_no_keyring(hint))
+        raise KeyringUnavailable(_no_keyring(), _instead(hint))
 
 
-def _explain(action: str, error: Exception, hint: str) -> str:
+def _explain(action: str, error: Exception) -> str:
+    """Why the keyring failed, up to the way round it (`_instead`)."""
     text = f"{type(error).__name__} {error}".lower()
     if any(word in text for word in ("locked", "dismissed", "unlock", "prompt")):
         return (
             f"Cannot {action}: the keyring is locked and was not unlocked. Unlock it (log in "
-            f"to the desktop, or open your password manager), {hint}."
+            "to the desktop, or open your password manager),"
         )
     words = ("dbus", "d-bus", "secret service", "secretservice", "no recommended backend")
     if any(word in text for word in words):
         return (
             f"Cannot {action}: no Secret Service is reachable (is GNOME Keyring or KWallet "
-            f"running in this session?); start one, {hint}."
+            "running in this session?); start one,"
         )
-    return f"Cannot {action} in the OS keyring ({type(error).__name__}); {hint}."
+    return f"Cannot {action} in the OS keyring ({type(error).__name__});"

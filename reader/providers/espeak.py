@@ -15,7 +15,7 @@ from typing import Any
 import numpy as np
 
 from reader.audio.format import AudioFormat
-from reader.errors import NotFound, SynthesisFailed
+from reader.errors import NotFound, Remedy, SynthesisFailed
 from reader.providers.base import AudioChunk, CancelToken, SpeechRequest, Voice, WordTiming
 
 _AUDIO_OUTPUT_SYNCHRONOUS = 2
@@ -145,7 +145,10 @@ class EspeakEngine:
         """Synthesize `text` into `sink`, blocking until done or aborted by the sink."""
         with self.lock:
             if self._lib.espeak_SetVoiceByName(voice.encode()) != 0:
-                raise NotFound(f"The offline voice has no voice '{voice}'. See `reader voices`.")
+                raise NotFound(
+                    f"The offline voice has no voice '{voice}'.",
+                    Remedy("See `reader voices`.", "Choose one from the voice menu."),
+                )
             wpm = round(min(_MAX_WPM, max(_MIN_WPM, _DEFAULT_WPM * speed)))
             self._lib.espeak_SetParameter(_RATE_PARAMETER, wpm, 0)
             encoded = text.encode("utf-8")

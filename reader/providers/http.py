@@ -22,6 +22,7 @@ from reader.errors import (
     ProviderUnavailable,
     RateLimited,
     ReaderError,
+    Remedy,
     StreamBroken,
 )
 from reader.keys.store import account
@@ -50,7 +51,7 @@ class HttpApi:
         headers: dict[str, str] | None = None,
         stall_s: float = STALL_S,
         auth: Callable[[], dict[str, str]] | None = None,
-        no_key_reason: str | None = None,
+        no_key_reason: Remedy | None = None,
     ) -> None:
         self.name = name
         self.provider_id = provider_id
@@ -152,6 +153,15 @@ class HttpApi:
                 return
             raise
 
+    def _address_remedy(self) -> Remedy | None:
+        """A server the person added in Settings → Servers: its address may be what is
+        wrong, and the window opens its row (a vendor's own server has no address to fix)."""
+        if self.provider_id not in ("openai-compatible", "azure"):
+            return None
+        return Remedy(
+            window="Check its address in Settings → Servers.", page="servers", item=self.base_url
+        )
+
     def _transport_error(self, error: httpx.HTTPError, mid_stream: bool = False) -> ProviderError:
         host = httpx.URL(self.base_url).host
         if isinstance(error, httpx.ConnectError):
@@ -163,12 +173,20 @@ class HttpApi:
             reason = re.sub(r"^\[Errno -?\d+\]\s*", "", _short(error))
             if "refused" in reason.lower():
                 reason = "nothing answers there (connection refused); is the server running?"
-            return ProviderUnavailable(f"Cannot connect to {where}: {reason.rstrip('.')}.")
+            return ProviderUnavailable(
+                f"Cannot connect to {where}: {_sentence(reason)}", self._address_remedy()
+            )
         if isinstance(error, httpx.TimeoutException):
             return ProviderUnavailable(f"{self.name} at {host} stopped sending (timed out).")
         if mid_stream or isinstance(error, httpx.RemoteProtocolError | httpx.ReadError):
             return ConnectionDropped(f"The connection to {self.name} broke mid-response.")
         return ProviderUnavailable(f"Talking to {self.name} at {host} failed: {_short(error)}.")
+
+
+def _sentence(text: str) -> str:
+    """`text` ending as a sentence: one full stop, none after a question."""
+    text = text.rstrip(".")
+    return text if text.endswith(("?", "!")) else text + "."
 
 
 def _read_limited(response: httpx.Response) -> bytes:
@@ -191,19 +209,20 @@ def error_for(api: HttpApi, status: int, body: bytes, headers: httpx.Headers) ->
     name = api.name
     if status in (401, 403) and api.no_key_reason is not None:
         return AuthError(
-            f"{name} wants a key ({status}: {said}), and none was sent: {api.no_key_reason}"
+            f"{name} wants a key ({status}: {said}), and none was sent:", api.no_key_reason
         )
     if status == 400 and b'"no_db_connection"' in body:
         # LiteLLM without a database knows only its master key: any other key gets this.
         return AuthError(
             f"{name} did not accept the key (400: {said} LiteLLM without a database takes "
-            f"only its master key). Update it with "
-            f"`reader keys set {api.provider_id}{_base_url_option(api)}`."
+            "only its master key).",
+            Remedy(
+                f"Update it with {_set_key_command(api)}.", "Update it in Settings → Keys.", "keys"
+            ),
         )
     if status in (401, 403) or (status == 400 and _google_key_invalid(body)):
         return AuthError(
-            f"{name} rejected the key ({status}: {said}). Set the right one in Settings → Keys, "
-            f"or with `reader keys set {api.provider_id}{_base_url_option(api)}`."
+            f"{name} rejected the key ({status}: {said}).", _set_key(api, "Set the right one")
         )
     if status == 404:
         return NotFound(f"{name} does not know the voice, model or address asked for ({said}).")
@@ -214,6 +233,20 @@ def error_for(api: HttpApi, status: int, body: bytes, headers: httpx.Headers) ->
     if 400 <= status < 500:
         return BadRequest(f"{name} refused the request ({status}: {said}).")
     return ProviderUnavailable(f"{name} had a server error ({status}: {said}).")
+
+
+def _set_key(api: HttpApi, verb: str) -> Remedy:
+    """Where to give the key: Settings → Keys in the window, `reader keys set` (or the
+    window, for whoever has it open) in the terminal."""
+    return Remedy(
+        f"{verb} in Settings → Keys, or with {_set_key_command(api)}.",
+        f"{verb} in Settings → Keys.",
+        "keys",
+    )
+
+
+def _set_key_command(api: HttpApi) -> str:
+    return f"`reader keys set {api.provider_id}{_base_url_option(api)}`"
 
 
 def _base_url_option(api: HttpApi) -> str:

@@ -19,7 +19,7 @@ from typing import Any
 import numpy as np
 
 from reader.audio.format import AudioFormat
-from reader.errors import NotFound, SynthesisFailed
+from reader.errors import NotFound, Remedy, SynthesisFailed
 from reader.providers.base import AudioChunk, CancelToken, SpeechRequest, Voice, WordTiming
 from reader.voices.catalogue import KOKORO_LANGUAGES
 from reader.voices.store import VoiceStore
@@ -165,9 +165,15 @@ class KokoroProvider:
     ) -> Generator[AudioChunk, None, None]:
         entry = self._store.catalogue.find(_PREFIX + request.voice)
         if entry is None or entry.engine != "kokoro" or not self._store.installed(entry):
+            name = _PREFIX + request.voice
             raise NotFound(
-                f"The Kokoro voice '{request.voice}' is not installed: "
-                f"`reader voices install {_PREFIX}{request.voice}`."
+                f"The Kokoro voice '{request.voice}' is not installed.",
+                Remedy(
+                    f"Install it with `reader voices install {name}`.",
+                    "Install it in Settings → Voices.",
+                    "voices",
+                    name if entry is not None else None,
+                ),
             )
         model, style = (self._store.path(file) for file in entry.files)
         if self._engine is None:

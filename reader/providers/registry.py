@@ -6,7 +6,7 @@ import logging
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from reader.errors import KeyMissing, ReaderError, UsageError
+from reader.errors import KeyMissing, ReaderError, Remedy, UsageError
 from reader.keys.openai_env import PAIRED_PROVIDERS, paired_base_url, why_no_key
 from reader.keys.store import KEYED_PROVIDERS, SHARED_KEYS, KeyringUnavailable, KeyStore, host_of
 from reader.keys.transport import check_transport
@@ -59,6 +59,11 @@ _ALIASES = {
     "azure-openai": "azure",
     "google": "gemini",
 }
+
+
+def _display_name(provider_id: str) -> str:
+    """The provider's name as the window lists it ("OpenAI", not "openai")."""
+    return next((info.display_name for info in _INFOS if info.id == provider_id), provider_id)
 
 
 class Registry:
@@ -187,7 +192,7 @@ class Registry:
             log.info("Using OPENAI_BASE_URL: %s", url)
         return url
 
-    def _why_no_key(self, provider_id: str, base_url: str) -> str:
+    def _why_no_key(self, provider_id: str, base_url: str) -> Remedy:
         return why_no_key(provider_id, host_of(base_url), base_url, self._environ())
 
     def voice_store(self) -> VoiceStore:
@@ -230,16 +235,27 @@ class Registry:
         if key is not None:
             return key.value
         info = KEYED_PROVIDERS[provider_id]
+        name = _display_name(provider_id)
         if provider_id in PAIRED_PROVIDERS and host_of(base_url) != info.official_host:
-            raise KeyMissing(f"No key for {provider_id}. {self._why_no_key(provider_id, base_url)}")
+            raise KeyMissing(f"No key for {name}.", self._why_no_key(provider_id, base_url))
+        official = host_of(base_url) == info.official_host
         if info.env_allowed(host_of(base_url)):
             raise KeyMissing(
-                f"No {provider_id} key. Save one with `reader keys set {provider_id}"
-                f"{'' if host_of(base_url) == info.official_host else ' --base-url ' + base_url}`"
-                f" (it goes to the OS keyring), or set {info.env_var}."
+                f"No {name} key.",
+                Remedy(
+                    f"Save one with `reader keys set {provider_id}"
+                    f"{'' if official else ' --base-url ' + base_url}`"
+                    f" (it goes to the OS keyring), or set {info.env_var}.",
+                    "Save one in Settings → Keys.",
+                    "keys",
+                ),
             )
         raise KeyMissing(
             f"No key is saved for {host_of(base_url)}, and Reader will not send your "
-            f"{provider_id} key to another server. Save one for it with "
-            f"`reader keys set {provider_id} --base-url {base_url}`."
+            f"{name} key to another server.",
+            Remedy(
+                f"Save one for it with `reader keys set {provider_id} --base-url {base_url}`.",
+                "Save one for it in Settings → Keys.",
+                "keys",
+            ),
         )

@@ -6,7 +6,7 @@ import os
 import threading
 from typing import Any
 
-from reader.errors import KeyMissing, UsageError
+from reader.errors import KeyMissing, Remedy, UsageError
 from reader.providers.gemini import GeminiSpeech
 from reader.providers.http import HttpApi
 
@@ -15,7 +15,13 @@ _SCOPE = "https://www.googleapis.com/auth/cloud-platform"
 _NEEDS_CREDENTIALS = (
     "Vertex AI needs Google credentials: install google-auth (pip install google-auth) "
     "and run `gcloud auth application-default login` or set GOOGLE_APPLICATION_CREDENTIALS "
-    "to a service-account file; or save an express-mode API key with `reader keys set vertex`."
+    "to a service-account file;"
+)
+# Saving an express-mode key is the way that does not need Google's own tools.
+_SAVE_A_KEY = Remedy(
+    "or save an express-mode API key with `reader keys set vertex`.",
+    "or save an express-mode API key in Settings → Keys.",
+    "keys",
 )
 
 
@@ -42,11 +48,13 @@ class _GoogleToken:
             import google.auth
             import google.auth.transport.requests
         except ImportError:
-            raise KeyMissing(_NEEDS_CREDENTIALS) from None
+            raise KeyMissing(_NEEDS_CREDENTIALS, _SAVE_A_KEY) from None
         try:
             credentials, project = google.auth.default(scopes=[_SCOPE])
         except Exception as error:  # DefaultCredentialsError and friends
-            raise KeyMissing(f"{_NEEDS_CREDENTIALS} ({type(error).__name__})") from None
+            raise KeyMissing(
+                f"{_NEEDS_CREDENTIALS[:-1]} ({type(error).__name__});", _SAVE_A_KEY
+            ) from None
         self.project: str | None = project
         self._credentials: Any = credentials
         self._request: Any = google.auth.transport.requests.Request()

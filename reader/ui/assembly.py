@@ -75,6 +75,10 @@ def open_window(
         lambda: services.remember_voices(voice_bar.favourites, voice_bar.recent, voice_bar.chosen)
     )
     window = MainWindow(player, provider, voicing, voice_bar, services)
+    # The empty voice menu's "Install voices…" (Kokoro with none yet): Settings → Voices.
+    voice_bar.voice_button.install_requested.connect(
+        lambda: services.open_settings(window, "voices")
+    )
     if settings_file.warning:
         window.status.setText(settings_file.warning)
     elif problem is not None:

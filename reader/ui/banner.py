@@ -22,6 +22,11 @@ FIX_SETTINGS_KEYS = "Open settings"
 FIX_DEVICE = "Choose a device"
 FIX_VOICE = "Choose a voice"
 FIX_RETRY = "Try again"
+# An error whose remedy names a Settings page (the voices to install, a server's address)
+# gets a second button that opens it there.
+FIX_SETTINGS_PAGE = "Open settings"
+
+Fix = tuple[str, Callable[[], None]]  # a button's label, what it does
 
 
 def fix_for(error: ReaderError) -> str | None:
@@ -60,34 +65,53 @@ class Banner(QFrame):
         self.message.setTextFormat(Qt.TextFormat.PlainText)
         self.fix_button = QPushButton("")
         self.fix_button.setAccessibleName("Fix the problem")
+        # A second way to mend it, when there is one ("Try again" beside "Open settings").
+        self.other_fix_button = QPushButton("")
+        self.other_fix_button.setAccessibleName("Fix the problem another way")
         self.close_button = QPushButton("Dismiss")
         self.close_button.setAccessibleName("Dismiss the problem")
         self.close_button.setToolTip("Hide this message")
         layout = QHBoxLayout(self)
         layout.addWidget(self.message, 1)
         layout.addWidget(self.fix_button)
+        layout.addWidget(self.other_fix_button)
         layout.addWidget(self.close_button)
-        self._fix: Callable[[], None] | None = None
-        self.fix_button.clicked.connect(self._run_fix)
+        self._fixes: list[Callable[[], None]] = []
+        self.fix_button.clicked.connect(lambda: self._run_fix(0))
+        self.other_fix_button.clicked.connect(lambda: self._run_fix(1))
         self.close_button.clicked.connect(self.hide)
         self.hide()
 
+    def buttons(self) -> list[QPushButton]:
+        """Its buttons in Tab order."""
+        return [self.fix_button, self.other_fix_button, self.close_button]
+
     def show_problem(
-        self, message: str, fix_label: str | None = None, fix: Callable[[], None] | None = None
+        self,
+        message: str,
+        fix_label: str | None = None,
+        fix: Callable[[], None] | None = None,
+        other: Fix | None = None,
     ) -> None:
-        self.message.setText(breakable(message))
+        """`message` with up to two buttons: `fix_label` running `fix`, and `other`."""
+        # "Settings → Servers" is one place: it wraps as a whole, never at its arrow.
+        self.message.setText(breakable(message).replace(" → ", "\u00a0→\u00a0"))
         self.message.setToolTip(message)
         announce(self.message, message, assertive=True)
-        self._fix = fix
-        self.fix_button.setText(fix_label or "")
-        self.fix_button.setAccessibleName(fix_label or "Fix the problem")
-        self.fix_button.setToolTip(fix_label or "")
-        self.fix_button.setVisible(bool(fix_label and fix))
+        shown: list[Fix] = [(fix_label, fix)] if fix_label and fix else []
+        shown += [other] if other is not None else []
+        self._fixes = [run for _, run in shown]
+        for index, button in enumerate((self.fix_button, self.other_fix_button)):
+            label = shown[index][0] if index < len(shown) else ""
+            button.setText(label)
+            button.setAccessibleName(label or "Fix the problem")
+            button.setToolTip(label)
+            button.setVisible(bool(label))
         self.show()
 
     @Slot()
-    def _run_fix(self) -> None:
-        fix = self._fix
+    def _run_fix(self, which: int) -> None:
+        fixes = self._fixes
         self.hide()
-        if fix is not None:
-            fix()
+        if which < len(fixes):
+            fixes[which]()

@@ -22,7 +22,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from reader.errors import ReaderError
+from reader.errors import ReaderError, in_window
 from reader.providers.base import Provider
 from reader.reading.cost import Estimate
 from reader.reading.events import State, Voicing
@@ -264,7 +264,7 @@ class ExportDialog(QDialog):
         self._set_editing(True)
         self.progress.setVisible(False)
         if error is not None:
-            self.status.setText(str(error))
+            self.status.setText(in_window(error))
             return
         if path is None:
             self.status.setText(
@@ -312,7 +312,7 @@ class ExportDialog(QDialog):
 
     def _show_estimate(self, estimate: object, error: object) -> None:
         if not isinstance(estimate, Estimate):
-            self.cost.setText(str(error))
+            self.cost.setText(in_window(error))
             self.export_button.setEnabled(False)
             return
         self.export_button.setEnabled(not self.running)

@@ -17,7 +17,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from reader.errors import ReaderError
+from reader.errors import ReaderError, in_window
 from reader.keys.store import KEYED_PROVIDERS, ApiKey, KeyStore, host_of
 from reader.settings import Endpoint
 from reader.ui.announce import ValueLabel
@@ -189,7 +189,7 @@ class KeysPage(QWidget):
     @Slot(str, object, object)
     def _on_finished(self, tag: str, result: object, error: ReaderError | None) -> None:
         if error is not None:
-            self.status.setText(str(error))
+            self.status.setText(in_window(error))
             return
         if tag == "look up keys" and isinstance(result, list):
             for row, text in enumerate(result[: self.table.rowCount()]):

@@ -128,6 +128,7 @@ class MainWindow(QMainWindow):
                 FIX_VOICE: lambda: voice_bar.voice_button.showMenu() if voice_bar else None,
                 FIX_RETRY: lambda: self._start(self._last_heard),
             },
+            lambda page, item: services.open_settings(self, page, None, item) if services else None,
         )
 
         layout = QVBoxLayout()
@@ -161,8 +162,7 @@ class MainWindow(QMainWindow):
     def _order_tabs(self) -> None:
         """Tab follows the layout, top to bottom."""
         toolbar = self.voice_bar.controls() if self.voice_bar is not None else []
-        banner, row = self.banner, self.transport
-        chain = [*toolbar, banner.fix_button, banner.close_button, self.text, *row.buttons()]
+        chain = [*toolbar, *self.banner.buttons(), self.text, *self.transport.buttons()]
         chain_tabs([*chain, self.progress.timeline])
 
     # -- reading --------------------------------------------------------------------------

@@ -22,7 +22,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from reader.errors import ReaderError, UsageError
+from reader.errors import KeyProblem, ReaderError, UsageError
 from reader.keys.redact import Redactor
 from reader.keys.store import SERVICE, KeyStore, account, host_of
 from reader.keys.transport import check_transport, is_unencrypted
@@ -162,6 +162,18 @@ class ServersPage(QWidget):
         self.list.addItem("New server…")
         self.list.setCurrentRow(self.list.count() - 1)
 
+    def select(self, base_url: str) -> None:
+        """The saved server at `base_url` (or the one whose address it extends), shown
+        with its Base URL field in focus: the address is what a failed connection most
+        often needs mended."""
+        wanted = base_url.rstrip("/")
+        for row, endpoint in enumerate(self._endpoints):
+            saved = endpoint.base_url.rstrip("/")
+            if wanted == saved or wanted.startswith(saved + "/"):
+                self.list.setCurrentRow(row)
+                self.base_url.setFocus()
+                return
+
     @Slot(int)
     def _show(self, row: int) -> None:
         endpoint = self._endpoints[row] if 0 <= row < len(self._endpoints) else None
@@ -222,7 +234,7 @@ class ServersPage(QWidget):
         try:
             kind, url, name = self._form()
         except ReaderError as error:
-            self.status.setText(str(error))
+            self.status.setText(error.in_window)
             return
         key = self.key.text().strip()
         if not self._may_send(key, url):
@@ -272,7 +284,7 @@ class ServersPage(QWidget):
         try:
             kind, url, _ = self._form()
         except ReaderError as error:
-            self.status.setText(str(error))
+            self.status.setText(error.in_window)
             return
         typed = self.key.text().strip()
         if not self._may_send(typed, url):
@@ -312,7 +324,7 @@ class ServersPage(QWidget):
                 self.key.setPlaceholderText("a key is saved; type one to replace it")
             return
         if error is not None:
-            self.status.setText(str(error))
+            self.status.setText(_in_this_page(error))
         elif tag == "test":
             self.status.setText(str(result))
         elif tag == "save the key":
@@ -323,6 +335,14 @@ class ServersPage(QWidget):
 
 
 _NO_KEY = "leave empty if the server needs none"
+
+
+def _in_this_page(error: ReaderError) -> str:
+    """The error in the window's words; a key problem is mended right here, in the Key
+    field, not on another page."""
+    if isinstance(error, KeyProblem) and error.remedy is not None:
+        return f"{error.what} Type the server's key in the Key field above."
+    return error.in_window
 
 
 def _host_or_nothing(url: str) -> str:

@@ -69,15 +69,21 @@ class Services(QObject):
         self.shortcut_configure: Callable[[], Callable[[], object] | None] = lambda: None
 
     def open_settings(
-        self, parent: QWidget, page: str, key_place: tuple[str, str | None] | None = None
+        self,
+        parent: QWidget,
+        page: str,
+        key_place: tuple[str, str | None] | None = None,
+        item: str | None = None,
     ) -> None:
         """Open the dialog at `page`; on the Keys page with `key_place`'s row (provider id,
-        server address) selected, the key a rejection was about."""
+        server address) selected, the key a rejection was about; on Servers or Voices with
+        `item`'s row (a server's address, a voice's name)."""
         from reader.ui.settings_dialog import SettingsDialog  # not needed for the first frame
 
         if self.dialog is not None:
             self.dialog.show_page(page, key_place)
             self.dialog.raise_()
+            self._select(page, item)
             return
         dialog = SettingsDialog(
             self.settings,
@@ -97,6 +103,14 @@ class Services(QObject):
         dialog.finished.connect(self._closed)
         self.dialog = dialog
         dialog.open()
+        self._select(page, item)
+
+    def _select(self, page: str, item: str | None) -> None:
+        dialog = self.dialog
+        if dialog is not None and item is not None and page == "servers":
+            dialog.servers.select(item)
+        elif dialog is not None and item is not None and page == "voices":
+            dialog.voices.select(item)
 
     @Slot()
     def _accepted(self) -> None:

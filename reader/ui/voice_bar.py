@@ -297,7 +297,7 @@ class VoiceBar(QToolBar):
             self.voicing.voice,
             self.favourites.get(key, []),
             self.recent.get(key, []),
-            offered=takes_any_voice(self.provider),
+            provider=self.provider,
         )
         self._set_models(self._listed[1], self.voicing.model or self.provider.default_model())
 
@@ -307,7 +307,7 @@ class VoiceBar(QToolBar):
             return
         QTimer.singleShot(0, self._made)  # after the problem is shown
         self.problem.emit(error)
-        message = str(error)
+        message = error.in_window  # the window's words: Settings, not a command
         if provider is None:
             # It could not be made (no key): the choice stays, saying why, and the one in
             # use before reads nothing more (see when_ready).

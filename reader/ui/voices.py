@@ -16,9 +16,13 @@ from PySide6.QtWidgets import (
     QWidgetAction,
 )
 
-from reader.providers.base import Voice
+from reader.providers.base import Provider, Voice
+from reader.providers.openai import takes_any_voice
 
 log = logging.getLogger(__name__)
+
+# Providers whose voices are the ones installed in Settings → Voices, by their engine's name.
+INSTALLED_IN_SETTINGS = {"kokoro": "Kokoro"}
 
 
 def language_groups(voices: list[Voice]) -> list[tuple[str, list[Voice]]]:
@@ -93,6 +97,7 @@ class VoiceButton(QToolButton):
     chosen = Signal(str)
     preview_requested = Signal(str)
     favourites_changed = Signal(object)
+    install_requested = Signal()  # "Install voices…": Settings → Voices, where they are added
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -131,6 +136,12 @@ class VoiceButton(QToolButton):
         self.other_action.setToolTip("Type the name of a voice the server knows")
         self.other_action.setVisible(False)
         self.other_action.triggered.connect(self._ask_other)
+        # For a provider whose voices are downloaded, and none is yet: the way to get some.
+        self.install_action = QAction("Install voices…", self._menu)
+        self.install_action.setToolTip("Open Settings → Voices to download voices")
+        self.install_action.setVisible(False)
+        self.install_action.triggered.connect(self.install_requested)
+        self._menu.addAction(self.install_action)
         self._voices: list[tuple[Voice, QAction]] = []  # the full list
         self._extras: list[QAction] = []  # section titles and favourite/recent copies
         self._groups: list[tuple[QAction, list[QAction]]] = []  # language titles, voices
@@ -150,12 +161,14 @@ class VoiceButton(QToolButton):
     def set_loading(self) -> None:
         self._clear()
         self.other_action.setVisible(False)
+        self.install_action.setVisible(False)
         self._status.setText("Loading voices…")
         self._status.setVisible(True)
 
     def set_failed(self, message: str) -> None:
         self._clear()
         self.other_action.setVisible(False)
+        self.install_action.setVisible(False)
         self._status.setText(f"Could not list voices: {message}")
         self._status.setVisible(True)
 
@@ -166,17 +179,25 @@ class VoiceButton(QToolButton):
         favourites: list[str] | None = None,
         recent: list[str] | None = None,
         offered: bool = False,
+        provider: Provider | None = None,
     ) -> None:
-        """`offered`: the server lists no voices, so these are suggestions (OpenAI's
-        standard voices and names typed before) and "Other voice…" takes any name."""
+        """`offered`, or a `provider` that takes any voice: the server lists no voices, so
+        these are suggestions (OpenAI's standard voices and names typed before) and "Other
+        voice…" takes any name. A `provider` whose voices are installed in Settings → Voices
+        says so when it has none yet, with an "Install voices…" entry."""
         self._clear()
+        offered = offered or takes_any_voice(provider)
+        engine = INSTALLED_IN_SETTINGS.get(provider.id, "") if provider is not None else ""
         self._note = (
             "This server lists no voices: OpenAI's standard ones, or type one"
             if offered
+            else f"No {engine} voices installed yet: Settings → Voices adds them."
+            if engine and not voices
             else "This provider lists no voices."
             if not voices
             else ""
         )
+        self.install_action.setVisible(bool(engine) and not voices)
         self._status.setText(self._note)
         self._status.setVisible(bool(self._note))
         self._favourites = list(favourites or [])

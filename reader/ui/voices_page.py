@@ -21,7 +21,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from reader.errors import Interrupted, ReaderError
+from reader.errors import Interrupted, ReaderError, in_window
 from reader.ui.background import emit_from_worker
 from reader.voices.catalogue import CatalogueVoice, VoiceFile
 from reader.voices.store import VoiceStore
@@ -190,7 +190,7 @@ class VoicesPage(QWidget):
             self.progress.setValue(0)
             self.status.setText(f"Cancelled: {name} was not installed.")
         else:
-            self.status.setText(str(error))
+            self.status.setText(in_window(error))
         self._fill()
         self._update_buttons()
 
@@ -213,7 +213,7 @@ class VoicesPage(QWidget):
             self._store.install_from(voice, files)
             self.status.setText(f"Installed {voice.name} from files.")
         except (ReaderError, OSError) as error:
-            self.status.setText(str(error))
+            self.status.setText(in_window(error))
         self._fill()
         self._update_buttons()
 

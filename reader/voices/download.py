@@ -13,13 +13,14 @@ import contextlib
 import errno
 import hashlib
 import os
+import re
 import threading
 from collections.abc import Callable
 from pathlib import Path
 
 import httpx
 
-from reader.errors import ExportError, Interrupted, NotFound, ProviderUnavailable
+from reader.errors import ExportError, Interrupted, NotFound, ProviderUnavailable, Remedy
 from reader.voices.catalogue import VoiceFile
 
 _BLOCK = 1 << 16
@@ -49,11 +50,16 @@ def fetch(
             try:
                 _get(client, url, file, part, progress, cancel)
                 break
+            except (httpx.ConnectError, httpx.ConnectTimeout) as error:
+                # Nothing was sent, so nothing broke off: no network, or no such host.
+                raise ProviderUnavailable(
+                    f"Cannot reach {httpx.URL(url).host} ({_unreachable(error)})."
+                ) from None
             except (httpx.TransportError, _ShortRead) as error:
                 if attempt == _ATTEMPTS:
                     raise ProviderUnavailable(
-                        f"Downloading {file.name} broke off {attempt} times ({_why(error)}); "
-                        "run the same command again to resume."
+                        f"Downloading {file.name} broke off {attempt} times ({_why(error)}).",
+                        Remedy("Run the same command again to resume.", "Install again to resume."),
                     ) from None
         _verify(file, part)
     except ProviderUnavailable as error:
@@ -148,3 +154,24 @@ def _verify(file: VoiceFile, part: Path) -> None:
 
 def _why(error: Exception) -> str:
     return str(error) or type(error).__name__
+
+
+def _unreachable(error: Exception) -> str:
+    """Why a connection was not made, in a person's words: a name that does not resolve
+    is most often no network at all."""
+    text = _why(error)
+    if isinstance(error, httpx.ConnectTimeout):
+        return "no answer; no network?"
+    lowered = text.lower()
+    if (
+        any(
+            words in lowered
+            for words in ("name or service not known", "name resolution", "nodename nor servname")
+        )
+        or re.search(r"errno -(2|3|5)\b", lowered)
+        or "getaddrinfo" in lowered
+    ):
+        return "no network?"
+    if "refused" in lowered:
+        return "connection refused"
+    return re.sub(r"^\[Errno -?\d+\]\s*", "", text).rstrip(".")

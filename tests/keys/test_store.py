@@ -399,8 +399,19 @@ def test_no_secret_service_is_reported_and_the_environment_still_works() -> None
     env_store = KeyStore(Redactor(), environ={"OPENAI_API_KEY": KEY}, backend=_Broken())
     key = env_store.get("openai")
     assert key is not None and key.source == "environment"
-    with pytest.raises(KeyringUnavailable):
+    with pytest.raises(KeyringUnavailable) as caught:
         env_store.get("gemini")
+    # The terminal names its command; the window (Settings → Keys, the banner) does not.
+    assert str(caught.value) == (
+        "Cannot read the key: no Secret Service is reachable (is GNOME Keyring or KWallet "
+        "running in this session?); start one, or put the key in the provider's environment "
+        "variable (see `reader keys list`)."
+    )
+    assert caught.value.in_window == (
+        "Cannot read the key: no Secret Service is reachable (is GNOME Keyring or KWallet "
+        "running in this session?); start one, or put the key in the provider's environment "
+        "variable."
+    )
 
 
 class _Broken:

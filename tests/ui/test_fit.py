@@ -16,7 +16,7 @@ from PySide6.QtCore import QPoint, QRect
 from PySide6.QtWidgets import QStyle
 
 from reader.audio.output import clock_output
-from reader.errors import ProviderError
+from reader.errors import ProviderError, ProviderUnavailable, Remedy
 from reader.reading.events import Voicing
 from reader.reading.factory import ReadingFactory
 from reader.settings import Settings
@@ -53,6 +53,19 @@ def test_the_window_is_no_wider_than_the_screen_after_a_300_character_error(qtbo
     # The whole message stays readable: wrapped in the banner, in the status's tooltip.
     assert window.banner.message.height() > window.banner.message.fontMetrics().height() * 2
     assert window.status.toolTip().endswith(LONG_ERROR) and window.status.elided().endswith("…")
+
+
+def test_two_fixes_and_dismiss_stay_inside_the_window_beside_a_long_error(qtbot, window) -> None:
+    remedy = Remedy(window="Check its address in Settings → Servers.", page="servers", item="x")
+    window._on_error(ProviderUnavailable(LONG_ERROR, remedy))
+    qtbot.wait(100)
+    inside = QRect(QPoint(0, 0), window.size())
+    shown = [b for b in window.banner.buttons() if b.isVisible()]
+    assert [b.text() for b in shown] == ["Open settings", "Try again", "Dismiss"]
+    for button in shown:
+        corner = button.mapTo(window, QPoint(button.width() - 1, button.height() - 1))
+        assert inside.contains(corner), button.text()
+    assert window.banner.message.toolTip().endswith("Check its address in Settings → Servers.")
 
 
 def test_the_offline_voices_are_grouped_by_language_in_a_list_that_scrolls(

@@ -98,13 +98,14 @@ def test_a_provider_without_a_key_says_so_and_stays_chosen(qtbot, window) -> Non
     )
     bar.provider_box.setCurrentIndex(index)
     bar.provider_box.activated.emit(index)
-    qtbot.waitUntil(lambda: "No elevenlabs key" in window.status.text(), timeout=5000)
+    qtbot.waitUntil(lambda: "No ElevenLabs key" in window.status.text(), timeout=5000)
+    assert window.status.text() == "No ElevenLabs key. Save one in Settings → Keys."
     qtbot.wait(300)
     # The person's choice stays in the box (nothing is read with the last provider
     # instead: tests/ui/test_switch.py), and its voice menu says why it lists none.
     assert bar.provider_box.currentText() == "ElevenLabs"
     texts = [a.text() for a in bar.voice_button.menu().actions()]
-    assert any("No elevenlabs key" in t for t in texts)
+    assert any("No ElevenLabs key" in t for t in texts)
 
 
 def test_voice_search_starts_empty_takes_letters_after_arrows_and_ticks_recent(

@@ -14,6 +14,8 @@ from types import TracebackType
 class Faults:
     # path → bytes to send before dropping the connection (once per path)
     drop_after: dict[str, int] = field(default_factory=dict)
+    # path → bytes to send before dropping the connection, on every request
+    drop_always: dict[str, int] = field(default_factory=dict)
     missing: set[str] = field(default_factory=set)  # paths answering 404
     wrong: set[str] = field(default_factory=set)  # paths whose bytes are altered
     slow: float = 0.0  # seconds to sleep between 64 KiB blocks
@@ -80,7 +82,7 @@ class Hub:
         request.send_header("Content-Length", str(len(body) - start))
         request.send_header("Content-Type", "application/octet-stream")
         request.end_headers()
-        drop = self.faults.drop_after.pop(path, None)
+        drop = self.faults.drop_after.pop(path, self.faults.drop_always.get(path))
         end = len(body) if drop is None else min(len(body), start + drop)
         position = start
         try:

@@ -121,3 +121,35 @@ def test_licences_of_the_voices_here(kokoro_voice_files, tmp_path: Path) -> None
 
         assert reader("voices", "remove", "kokoro-af_heart", env=env).returncode == 0
         assert "kokoro-af_heart" not in listed(reader("voices", "--licences", env=env))
+
+
+def test_no_network_is_one_line_not_a_resume(tmp_path: Path) -> None:
+    """A hub whose name does not resolve (no network): one line saying so, not a download
+    that "broke off" and should be resumed."""
+    env = {**os.environ, "READER_VOICE_HUB": "http://hub.invalid", "XDG_DATA_HOME": str(tmp_path)}
+    result = reader("voices", "install", "kokoro-af_heart", env=env)
+    assert result.returncode == 4, result.stderr
+    assert result.stderr.strip().splitlines()[-1] == (
+        "reader: Cannot reach hub.invalid (no network?)."
+    )
+    assert "resume" not in result.stderr and "broke off" not in result.stderr
+
+
+def test_a_download_that_keeps_breaking_off_says_run_it_again(
+    kokoro_voice_files, tmp_path: Path
+) -> None:
+    with Hub(hub_files(kokoro_voice_files)) as hub:
+        env = environment(hub, tmp_path)
+        heart = CATALOGUE.find("kokoro-af_heart")
+        model = next(f for f in heart.files if f.name == MODEL)
+        voice_file = next(f for f in heart.files if f.name != MODEL)
+        folder = tmp_path / "io.github.reader.Reader" / "voices"
+        folder.mkdir(parents=True)
+        with open(folder / MODEL, "wb") as sparse:
+            sparse.truncate(model.size)
+        hub.faults.drop_always[voice_file.path] = 100_000
+        result = reader("voices", "install", "kokoro-af_heart", env=env)
+    assert result.returncode == 4, result.stderr
+    last = result.stderr.strip().splitlines()[-1]
+    assert last.startswith(f"reader: Downloading {voice_file.name} broke off 4 times (")
+    assert last.endswith(". Run the same command again to resume.")

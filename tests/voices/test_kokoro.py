@@ -65,6 +65,6 @@ def test_install_use_and_remove_a_kokoro_voice(
 
     store.remove(CATALOGUE.find("kokoro-af_heart"))
     assert kokoro.voices() == [] and list(voices.iterdir()) == []
-    with pytest.raises(NotFound, match="reader voices install kokoro-af_heart"):
+    with pytest.raises(NotFound, match="Install it with `reader voices install kokoro-af_heart`"):
         list(kokoro.stream(SpeechRequest(TEXT, "af_heart"), CancelToken()))
     registry.close()

@@ -60,3 +60,40 @@ def qtbot_left():
     from PySide6.QtCore import Qt
 
     return Qt.MouseButton.LeftButton
+
+
+def test_no_network_is_said_in_the_pages_words(qtbot, display, tmp_path: Path) -> None:
+    store = VoiceStore(CATALOGUE, tmp_path / "voices", hub="http://hub.invalid")
+    page = VoicesPage(store)
+    qtbot.addWidget(page)
+    page.select("kokoro-af_heart")
+    qtbot.mouseClick(page.install_button, qtbot_left())
+    qtbot.waitUntil(lambda: not page.status.text().startswith("Downloading"), timeout=30_000)
+    assert page.status.text() == "Cannot reach hub.invalid (no network?)."
+    assert page.install_button.isEnabled()  # Install again, once the network is back
+
+
+def test_a_download_that_keeps_breaking_off_says_install_again(
+    qtbot, display, kokoro_voice_files, tmp_path: Path
+) -> None:
+    store = VoiceStore(CATALOGUE, tmp_path / "voices")
+    heart = CATALOGUE.find("kokoro-af_heart")
+    model = next(f for f in heart.files if f.name == MODEL)
+    voice_file = next(f for f in heart.files if f.name != MODEL)
+    store.root.mkdir()
+    with open(store.path(model), "wb") as sparse:
+        sparse.truncate(model.size)
+    with Hub(hub_files(kokoro_voice_files)) as hub:
+        hub.faults.drop_always[voice_file.path] = 100_000
+        store.hub = hub.url
+        page = VoicesPage(store)
+        qtbot.addWidget(page)
+        page.select("kokoro-af_heart")
+        qtbot.mouseClick(page.install_button, qtbot_left())
+        qtbot.waitUntil(lambda: "broke off" in page.status.text(), timeout=30_000)
+    # The window's way to resume, not a command that is not there.
+    assert page.status.text().startswith(f"Downloading {voice_file.name} broke off 4 times (")
+    assert page.status.text().endswith(". Install again to resume.")
+    assert "command" not in page.status.text()
+    kept = (store.root / f"{voice_file.name}.part").stat().st_size
+    assert 0 < kept < voice_file.size  # what came is kept, for Install to resume from
