@@ -136,6 +136,7 @@ def test_test_connection_with_a_rejected_key_points_at_the_key_field(
         servers = dialog.servers
         servers.list.setCurrentRow(0)
         servers.key.setText("sk-wrong-key-123")
+        servers.trust.setChecked(True)  # a typed key is sent only to a trusted host
         servers.test_button.click()
         qtbot.waitUntil(lambda: "rejected" in servers.status.text(), timeout=5000)
         assert servers.status.text() == (
