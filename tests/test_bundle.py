@@ -3,6 +3,7 @@ as a person would run it: --version, an offline export, and the window on the di
 
 from __future__ import annotations
 
+import fcntl
 import os
 import shutil
 import subprocess
@@ -26,24 +27,35 @@ def bundle(tmp_path_factory) -> Iterator[Path]:
     pyinstaller = Path(sys.executable).with_name("pyinstaller")
     require(pyinstaller.exists(), "PyInstaller (the dev extra)")
     require(shutil.which("objdump") is not None, "objdump (binutils), which PyInstaller needs")
-    work = tmp_path_factory.mktemp("bundle")
-    subprocess.run(
-        [
-            str(pyinstaller),
-            "--noconfirm",
-            "--log-level",
-            "ERROR",
-            "--distpath",
-            str(work / "dist"),
-            "--workpath",
-            str(work / "work"),
-            str(ROOT / "packaging" / "reader.spec"),
-        ],
-        check=True,
-        cwd=work,
-        timeout=600,
-    )
+    # Built once per run: under pytest-xdist its tests may land on several workers, which
+    # share the run's temporary folder (the parent of each worker's own); one builds, the
+    # others wait for it (each built its own before: 23 s of CPU twice).
+    base = tmp_path_factory.getbasetemp()
+    shared = base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base
+    work = shared / "bundle"
     folder = work / "dist" / "reader"
+    with (shared / "bundle.lock").open("w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if not (work / "built").exists():
+            shutil.rmtree(work, ignore_errors=True)  # a build that failed halfway
+            work.mkdir()
+            subprocess.run(
+                [
+                    str(pyinstaller),
+                    "--noconfirm",
+                    "--log-level",
+                    "ERROR",
+                    "--distpath",
+                    str(work / "dist"),
+                    "--workpath",
+                    str(work / "work"),
+                    str(ROOT / "packaging" / "reader.spec"),
+                ],
+                check=True,
+                cwd=work,
+                timeout=600,
+            )
+            (work / "built").touch()
     assert (folder / "reader").is_file()
     yield folder
 
