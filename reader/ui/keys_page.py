@@ -163,7 +163,9 @@ class KeysPage(QWidget):
         key, accepted = QInputDialog.getText(
             self,
             "Set key",
-            f"Key for {self.name_of(provider)} at {base_url or 'its own server'} (not shown):",
+            f"Paste the key for {self.name_of(provider)}"
+            + (f" at {base_url}" if base_url else "")
+            + ". It is not shown as you type.",
             QLineEdit.EchoMode.Password,
         )
         if accepted and key.strip():

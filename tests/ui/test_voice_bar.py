@@ -134,3 +134,23 @@ def test_voice_search_starts_empty_takes_letters_after_arrows_and_ticks_recent(
     next(a for a in menu.actions() if a.data() == "af_heart").trigger()
     recent = [a for a in menu.actions() if a.data() == "af_heart"]
     assert len(recent) == 2 and all(a.isChecked() for a in recent)  # in Recent and All
+
+
+def test_a_voice_is_named_once_with_the_id_reader_speak_takes(qtbot) -> None:
+    from reader.providers.base import Voice
+    from reader.ui.voices import VoiceButton
+
+    button = VoiceButton()
+    qtbot.addWidget(button)
+    button.set_voices(
+        [
+            Voice("heart", "Heart (natural American English)", "en-US", "female"),
+            Voice("af_heart", "Heart", "en-US", "female"),
+            Voice("nova", "nova"),
+        ],
+        "heart",
+    )
+    texts = [a.text() for a in button.menu().actions() if a.data()]
+    assert "Heart (natural American English)  en-US, female" in texts  # not "… (heart)"
+    assert "Heart (af_heart)  en-US, female" in texts  # the id -v takes, where unsaid
+    assert "nova" in texts
