@@ -11,6 +11,7 @@
     │   ├── NotFound                 unknown model or voice
     │   ├── RateLimited              429, carries retry_after seconds
     │   ├── ProviderUnavailable      5xx, refused connection, timeout, stall
+    │   ├── UnknownHost              the server's name does not resolve (not retried)
     │   ├── StreamBroken             a response that stopped or could not be decoded
     │   │   ├── ConnectionDropped    the connection broke mid-response (worth a retry)
     │   │   └── WrongAudioFormat     compressed audio where raw PCM was asked for
@@ -114,6 +115,11 @@ class RateLimited(ProviderError):
 
 class ProviderUnavailable(ProviderError):
     pass
+
+
+class UnknownHost(ProviderError):
+    """No such host: the resolver answered that the name does not exist. Unlike a server
+    that is down, asking again will not help; a mistyped address will."""
 
 
 class StreamBroken(ProviderError):

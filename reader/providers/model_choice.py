@@ -13,7 +13,7 @@ import logging
 import re
 from collections.abc import Callable, Mapping, Sequence
 
-from reader.errors import KeyProblem, ReaderError
+from reader.errors import KeyProblem, ReaderError, UnknownHost
 from reader.providers.base import Provider
 from reader.providers.openai import OpenAISpeech
 
@@ -133,8 +133,8 @@ def model_to_ask(provider: Provider) -> tuple[str, list[str]]:
         return provider.default_model(), []
     try:
         listed = provider.models()
-    except KeyProblem:
-        raise  # a key the server refuses is refused for speech too: said once, now
+    except (KeyProblem, UnknownHost):
+        raise  # a refused key, or a host that does not exist, fails speech too: said now
     except ReaderError as error:
         # Otherwise the list is a courtesy: the speech request says in its own words
         # what is wrong (no server, a broken list), or works.

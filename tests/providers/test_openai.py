@@ -12,6 +12,7 @@ import numpy as np
 import pytest
 import soundfile
 
+from tests.conftest import require
 from tests.helpers import cli
 from tests.helpers.cli import reader
 from tests.helpers.fake_server import Failure, FakeSpeechServer
@@ -467,3 +468,29 @@ def test_speak_uses_the_server_last_chosen_in_the_window(server, tmp_path) -> No
     assert result.returncode == 0, result.stderr
     posts = [r.body for r in server.requests if r.method == "POST"]
     assert posts and posts[-1]["voice"] == "bm_george"
+
+
+def test_a_server_name_that_does_not_resolve_is_said_at_once_not_retried(tmp_path) -> None:
+    """A name no resolver knows (`.invalid` never resolves, RFC 2606) will not resolve on
+    a retry: one line naming the host, without the retries (and their waits) a server that
+    is down gets. A resolver that cannot be reached ("Temporary failure") is still retried."""
+    import socket
+
+    host = "tts.example.invalid"
+    try:
+        socket.getaddrinfo(host, 80)
+        found = 0
+    except socket.gaierror as error:
+        found = error.errno or 0
+    require(found == socket.EAI_NONAME, "a resolver that answers (EAI_NONAME for .invalid)")
+    out = tmp_path / "x.wav"
+    result = cli.speak("openai-compatible", f"https://{host}/v1", out, TEXT, verbose=True)
+    assert result.returncode == 4
+    # httpcore logs each connection it tries: one, to list the models, and no more (the
+    # speech would go to the same name; a server that is down is tried again, with waits
+    # between: 5 tries before).
+    tries = [line for line in result.stderr.splitlines() if "connect_tcp.started" in line]
+    assert len(tries) == 1, tries
+    last = result.stderr.strip().splitlines()[-1]
+    assert last == f"reader: Cannot find {host}: no such host (its name does not resolve)."
+    assert not out.exists()
