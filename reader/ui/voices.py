@@ -291,9 +291,7 @@ class VoiceButton(QToolButton):
 
     def _voice_action(self, voice: Voice) -> QAction:
         details = ", ".join(part for part in (voice.language, voice.gender) if part)
-        # The id is what `reader speak -v` takes: shown unless the name already says it
-        # ("Heart (natural American English)", not "… (heart)").
-        said = voice.id.lower() in voice.name.lower()
+        said = voice.id.lower() in voice.name.lower()  # the id `-v` takes, unless named
         label = voice.name if said else f"{voice.name} ({voice.id})"
         star = "★ " if voice.id in self._favourites else ""
         action = QAction(f"{star}{label}  {details}".rstrip(), self._menu)
