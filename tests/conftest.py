@@ -156,3 +156,31 @@ def litellm(litellm_proxy):  # type: ignore[no-untyped-def]
     litellm_proxy.reset()
     yield litellm_proxy
     litellm_proxy.reset()
+
+
+@pytest.fixture
+def make_window(qtbot, offline_provider, display):  # type: ignore[no-untyped-def]
+    """A shown window reading with eSpeak NG into a stand-in sound card that plays at
+    `speed` times real time (no voice bar, no settings). Qt is imported here, not at the
+    top: most tests never open a window."""
+    from reader.audio.output import clock_output
+    from reader.reading.events import Voicing
+    from reader.reading.factory import ReadingFactory
+    from reader.settings import Settings
+    from reader.ui.main_window import MainWindow
+    from reader.ui.player import Player
+
+    players: list[Player] = []
+
+    def make(speed: float) -> MainWindow:
+        player = Player(clock_output(speed), ReadingFactory(Settings()))
+        players.append(player)
+        window = MainWindow(player, offline_provider, Voicing("en-US"))
+        qtbot.addWidget(window)
+        window.show()
+        qtbot.waitExposed(window)
+        return window
+
+    yield make
+    for player in players:
+        player.stop()

@@ -6,29 +6,19 @@ import pytest
 from PySide6.QtWidgets import QApplication, QLabel
 
 from reader import __version__
-from reader.audio.output import clock_output
 from reader.files import cache_dir, config_dir
-from reader.reading.events import Voicing
-from reader.reading.factory import ReadingFactory
-from reader.settings import Settings
 from reader.ui.about import AboutDialog
 from reader.ui.main_window import MainWindow
-from reader.ui.player import Player
 from tests.conftest import ROOT
 
 
 @pytest.fixture
-def window(qtbot, offline_provider, display):
-    player = Player(clock_output(speed=1.0), ReadingFactory(Settings()))
-    window = MainWindow(player, offline_provider, Voicing("en-US"))
-    qtbot.addWidget(window)
-    window.show()
-    qtbot.waitExposed(window)
-    yield window
-    player.stop()
+def window(make_window) -> MainWindow:
+    return make_window(1.0)
 
 
-def test_help_about_shows_version_places_and_licences(qtbot, window) -> None:
+def open_about(qtbot, window: MainWindow) -> AboutDialog:
+    """Help → About, as a person opens it (the last menu, its About entry)."""
     menus = {a.text().replace("&", ""): a.menu() for a in window.menuBar().actions()}
     assert list(menus)[-1] == "Help"
     (about,) = [a for a in menus["Help"].actions() if a.text().startswith("&About")]
@@ -36,6 +26,12 @@ def test_help_about_shows_version_places_and_licences(qtbot, window) -> None:
     qtbot.waitUntil(lambda: isinstance(QApplication.activeModalWidget(), AboutDialog))
     dialog = QApplication.activeModalWidget()
     assert isinstance(dialog, AboutDialog)
+    qtbot.waitExposed(dialog)
+    return dialog
+
+
+def test_help_about_shows_version_places_and_licences(qtbot, window) -> None:
+    dialog = open_about(qtbot, window)
     shown = " ".join(label.text() for label in dialog.findChildren(QLabel))
     assert f"Reader {__version__}" in shown
     assert str(config_dir()) in shown and str(cache_dir()) in shown

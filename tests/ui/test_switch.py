@@ -89,16 +89,22 @@ def test_a_provider_without_a_key_picked_after_a_rejected_server_is_the_one_show
     dialog.reject()
 
 
+def refused_reading(qtbot, app) -> None:
+    """A reading the server refuses (401), once the voices are listed. The status then
+    says "Failed" or the rejection itself: the two come in either order."""
+    assert app.bar is not None
+    qtbot.waitUntil(lambda: app.bar.voice_button.voice_ids() != [], timeout=5000)
+    app.server.failures = [Failure(401, REJECTED, method="POST")]
+    with qtbot.waitSignal(app.player.finished, timeout=15_000):
+        app.window.read("Refused.")
+    assert app.window.status.text() == "Failed" or "401" in app.window.status.text()
+
+
 def test_a_failed_reading_is_not_still_shown_after_switching_provider(qtbot, app_with_voices):
     app = app_with_voices
     bar, window = app.bar, app.window
     assert bar is not None
-    qtbot.waitUntil(lambda: bar.voice_button.voice_ids() != [], timeout=5000)
-    app.server.failures = [Failure(401, REJECTED, method="POST")]
-    with qtbot.waitSignal(app.player.finished, timeout=15_000):
-        window.read("Refused.")
-    # "Failed", or the rejection itself (the two come in either order).
-    assert window.status.text() == "Failed" or "401" in window.status.text()
+    refused_reading(qtbot, app)
     choose(bar, "Offline voice (eSpeak NG)")
     qtbot.waitUntil(lambda: bar.provider.id == "offline", timeout=5000)
     assert bar.provider_box.currentText() == "Offline voice (eSpeak NG)"
@@ -135,11 +141,7 @@ def test_a_key_saved_in_settings_clears_the_failure_it_mends(qtbot, app_with_voi
     app = app_with_voices
     bar, window = app.bar, app.window
     assert bar is not None
-    qtbot.waitUntil(lambda: bar.voice_button.voice_ids() != [], timeout=5000)
-    app.server.failures = [Failure(401, REJECTED, method="POST")]
-    with qtbot.waitSignal(app.player.finished, timeout=15_000):
-        window.read("Refused.")
-    assert window.status.text() == "Failed" or "401" in window.status.text()
+    refused_reading(qtbot, app)
     assert window.banner.isVisible()
     window.open_settings("keys", with_key_in_use=True)
     dialog = app.services.dialog

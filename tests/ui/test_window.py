@@ -22,13 +22,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from reader.audio.output import clock_output
-from reader.reading.events import Voicing
-from reader.reading.factory import ReadingFactory
-from reader.settings import Settings
 from reader.ui.banner import Banner
 from reader.ui.main_window import MainWindow
-from reader.ui.player import Player
 from reader.ui.progress_view import LevelMeter, ProgressView, TimelineBar
 from tests.conftest import ROOT, require
 
@@ -36,16 +31,10 @@ DOCS = ROOT / "docs"
 
 
 @pytest.fixture
-def window(qtbot, offline_provider, display):
-    # A sped-up stand-in sound card keeps this test short; playback through the real
-    # device is covered by the audio tests.
-    player = Player(clock_output(speed=1.0), ReadingFactory(Settings()))
-    window = MainWindow(player, offline_provider, Voicing("en-US"))
-    qtbot.addWidget(window)
-    window.show()
-    qtbot.waitExposed(window)
-    yield window
-    player.stop()
+def window(make_window) -> MainWindow:
+    # A stand-in sound card keeps this test short; playback through the real device is
+    # covered by the audio tests.
+    return make_window(1.0)
 
 
 def test_reads_and_highlights_the_heard_sentence(qtbot, window) -> None:

@@ -7,17 +7,13 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import QPoint, Qt
-from PySide6.QtWidgets import QApplication, QTextBrowser
+from PySide6.QtWidgets import QTextBrowser
 
 from reader import APP_ID
-from reader.audio.output import clock_output
-from reader.reading.events import Voicing
-from reader.reading.factory import ReadingFactory
-from reader.settings import Settings
 from reader.ui.about import AboutDialog
 from reader.ui.main_window import MainWindow
-from reader.ui.player import Player
 from reader.voices.store import VoiceStore
+from tests.ui.test_about import open_about
 from tests.voices.hub import Hub
 from tests.voices.test_store import CATALOGUE, MODEL, hub_files
 
@@ -25,28 +21,10 @@ APACHE_TERMS = "TERMS AND CONDITIONS FOR USE, REPRODUCTION, AND DISTRIBUTION"
 
 
 @pytest.fixture
-def window(qtbot, offline_provider, display, tmp_path: Path, monkeypatch):
+def window(make_window, tmp_path: Path, monkeypatch) -> MainWindow:
     # Reader's data folder (where downloaded voices go) is this test's own.
     monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path))
-    player = Player(clock_output(speed=1.0), ReadingFactory(Settings()))
-    window = MainWindow(player, offline_provider, Voicing("en-US"))
-    qtbot.addWidget(window)
-    window.show()
-    qtbot.waitExposed(window)
-    yield window
-    player.stop()
-
-
-def open_about(qtbot, window: MainWindow) -> AboutDialog:
-    """Help → About, as a person opens it."""
-    menus = {a.text().replace("&", ""): a.menu() for a in window.menuBar().actions()}
-    (about,) = [a for a in menus["Help"].actions() if a.text().startswith("&About")]
-    about.trigger()
-    qtbot.waitUntil(lambda: isinstance(QApplication.activeModalWidget(), AboutDialog))
-    dialog = QApplication.activeModalWidget()
-    assert isinstance(dialog, AboutDialog)
-    qtbot.waitExposed(dialog)
-    return dialog
+    return make_window(1.0)
 
 
 def top_line(browser: QTextBrowser) -> str:
