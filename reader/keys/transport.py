@@ -57,3 +57,20 @@ def check_transport(base_url: str) -> None:
         f"{base_url} is plain http to a public address; use https:// (plain http is "
         "only allowed for this computer and private networks)."
     )
+
+
+# The resolver's "this name does not exist", as opposed to "cannot ask now" (EAI_AGAIN).
+NO_SUCH_NAME = frozenset({socket.EAI_NONAME, getattr(socket, "EAI_NODATA", socket.EAI_NONAME)})
+
+
+def resolver_error(error: BaseException) -> int | None:
+    """The resolver's error number when a connection failed on a name that did not
+    resolve (socket.gaierror, under httpx's and httpcore's errors); None otherwise."""
+    seen: BaseException | None = error
+    for _ in range(5):
+        if seen is None:
+            return None
+        if isinstance(seen, socket.gaierror):
+            return seen.errno
+        seen = seen.__cause__ or seen.__context__
+    return None

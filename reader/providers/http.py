@@ -6,7 +6,6 @@ import contextlib
 import email.utils
 import json
 import re
-import socket
 import time
 from collections.abc import Callable, Iterator
 from typing import Any
@@ -28,6 +27,7 @@ from reader.errors import (
     UnknownHost,
 )
 from reader.keys.store import account
+from reader.keys.transport import NO_SUCH_NAME, resolver_error
 from reader.providers.base import CancelToken
 
 # No bytes for this long mid-response counts as a stall (then retried by the engine).
@@ -172,7 +172,7 @@ class HttpApi:
                 self.name[0].lower() + self.name[1:] if self.name.startswith("The ") else self.name
             )
             where += "" if host in self.name else f" at {host}"
-            if _no_such_host(error):
+            if resolver_error(error) in NO_SUCH_NAME:
                 return UnknownHost(
                     f"Cannot find {host}: no such host (its name does not resolve).",
                     self._address_remedy(),
@@ -323,23 +323,6 @@ def _find_message(data: Any) -> str | None:
 def _one_line(text: str, limit: int = 200) -> str:
     line = " ".join(text.split())
     return line if len(line) <= limit else line[: limit - 1] + "…"
-
-
-# The resolver's "this name does not exist" (not "cannot ask now": EAI_AGAIN is retried).
-_NO_SUCH_NAME = {socket.EAI_NONAME, getattr(socket, "EAI_NODATA", socket.EAI_NONAME)}
-
-
-def _no_such_host(error: BaseException) -> bool:
-    """Whether a failed connection's cause is a name that does not resolve (httpx wraps
-    httpcore's error, which wraps the resolver's socket.gaierror)."""
-    seen: BaseException | None = error
-    for _ in range(5):
-        if seen is None:
-            return False
-        if isinstance(seen, socket.gaierror):
-            return seen.errno in _NO_SUCH_NAME
-        seen = seen.__cause__ or seen.__context__
-    return False
 
 
 def retry_after(headers: httpx.Headers, body: bytes = b"") -> float | None:

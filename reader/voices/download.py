@@ -21,6 +21,7 @@ from pathlib import Path
 import httpx
 
 from reader.errors import ExportError, Interrupted, NotFound, ProviderUnavailable, Remedy
+from reader.keys.transport import resolver_error
 from reader.voices.catalogue import VoiceFile
 
 _BLOCK = 1 << 16
@@ -162,16 +163,9 @@ def _unreachable(error: Exception) -> str:
     text = _why(error)
     if isinstance(error, httpx.ConnectTimeout):
         return "no answer; no network?"
-    lowered = text.lower()
-    if (
-        any(
-            words in lowered
-            for words in ("name or service not known", "name resolution", "nodename nor servname")
-        )
-        or re.search(r"errno -(2|3|5)\b", lowered)
-        or "getaddrinfo" in lowered
-    ):
+    if resolver_error(error) is not None:
         return "no network?"
+    lowered = text.lower()
     if "refused" in lowered:
         return "connection refused"
     return re.sub(r"^\[Errno -?\d+\]\s*", "", text).rstrip(".")
