@@ -174,7 +174,8 @@ class HttpApi:
             where += "" if host in self.name else f" at {host}"
             if resolver_error(error) in NO_SUCH_NAME:
                 return UnknownHost(
-                    f"Cannot find {host}: no such host (its name does not resolve).",
+                    f"Cannot find {host}: its name does not resolve (a mistyped address, or no "
+                    "network?).",
                     self._address_remedy(),
                 )
             reason = re.sub(r"^\[Errno -?\d+\]\s*", "", _short(error))

@@ -492,5 +492,8 @@ def test_a_server_name_that_does_not_resolve_is_said_at_once_not_retried(tmp_pat
     tries = [line for line in result.stderr.splitlines() if "connect_tcp.started" in line]
     assert len(tries) == 1, tries
     last = result.stderr.strip().splitlines()[-1]
-    assert last == f"reader: Cannot find {host}: no such host (its name does not resolve)."
+    assert last == (
+        f"reader: Cannot find {host}: its name does not resolve (a mistyped address, or no "
+        "network?)."
+    )
     assert not out.exists()
